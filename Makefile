@@ -1,0 +1,193 @@
+# Survivors' Perspectives, reproducible: one command from a fresh clone to the book.
+#
+# Data flow: data/reference (published figures) -> data/synthetic (generator output, committed)
+# -> validated frame -> analyses in src/ -> executed notebooks -> book/_build/html.
+# make decides what is stale from file timestamps, so a second run with nothing changed does
+# nothing and never starts Jupyter Book.
+
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+MAKEFLAGS += --no-builtin-rules --no-print-directory
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed
+EDITABLE_STAMP := $(VENV)/.editable
+KERNEL := survivors-perspectives
+
+# ---------------------------------------------------------------------------------------------
+# Inputs. `make book DATA=survey.csv CONVERSATIONS_DATA=conversations.csv` runs the pipeline
+# on other files; their book goes to builds/<file name>/, never over the synthetic one.
+SYNTHETIC_SURVEY := data/synthetic/frontline_survey.csv
+SYNTHETIC_CONVERSATIONS := data/synthetic/survivor_conversations.csv
+SURVEY := $(or $(DATA),$(SYNTHETIC_SURVEY))
+CONVERSATIONS := $(or $(CONVERSATIONS_DATA),$(SYNTHETIC_CONVERSATIONS))
+SEED ?= 20220726
+SCALE ?= 1
+ROBUSTNESS_SEEDS ?= 200
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+ifeq ($(SURVEY)$(CONVERSATIONS),$(SYNTHETIC_SURVEY)$(SYNTHETIC_CONVERSATIONS))
+BOOK_SRC := book
+DERIVED_DIR := data/derived
+else
+RUN_DIR := builds/$(notdir $(basename $(SURVEY)))
+BOOK_SRC := $(RUN_DIR)/book
+DERIVED_DIR := $(RUN_DIR)/derived
+endif
+
+BUILD := $(BOOK_SRC)/_build
+LOGS := $(BUILD)/logs
+HTML_INDEX := $(BUILD)/html/index.html
+VALIDATED := $(BUILD)/validated.stamp
+PKG_SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
+REFERENCE := $(wildcard data/reference/*.csv data/reference/*.json)
+DATA_INPUTS := $(SURVEY) $(CONVERSATIONS) $(REFERENCE)
+NOTEBOOK_PARAMETERS := -p survey_path "$(SURVEY)" -p conversations_path "$(CONVERSATIONS)" \
+	-p derived_dir "$(DERIVED_DIR)"
+EXECUTE := $(PY) -m survivors_perspectives.execute --kernel $(KERNEL) --log-dir $(LOGS)
+
+# Country chapters: the list of countries comes from the data, through a generated include
+# file, so a new country gets its chapter without code changes (and `make help` needs no venv).
+GOALS := $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
+ifneq ($(filter-out help clean lint format lab venv data lock validate,$(GOALS)),)
+-include $(BUILD)/countries.mk
+endif
+COUNTRY_NOTEBOOKS := $(COUNTRY_SLUGS:%=$(BOOK_SRC)/countries/%.ipynb)
+# Every other notebook, notebooks/<part>/<name>.ipynb, becomes $(BOOK_SRC)/<part>/<name>.ipynb.
+CHAPTER_SOURCES := $(wildcard notebooks/*/*.ipynb)
+CHAPTER_NOTEBOOKS := $(CHAPTER_SOURCES:notebooks/%=$(BOOK_SRC)/%)
+# Hand-written pages and configuration (everything in book/ that is not a build product).
+BOOK_STATIC := $(shell find book -type f -not -path 'book/_build/*' -not -path 'book/countries/*' \
+	-not -path 'book/chapters/*' -not -path 'book/course/*' -not -name '.*')
+BOOK_PAGES := $(BOOK_STATIC:book/%=$(BOOK_SRC)/%)
+REPORTS_DIR := $(BUILD)/reports
+REPORTS_INDEX := $(REPORTS_DIR)/index.html
+REPORT_TEMPLATE := $(shell find src/survivors_perspectives/templates/country_report -type f) \
+	src/survivors_perspectives/reports.py
+DERIVED := $(DERIVED_DIR)/replication.csv $(DERIVED_DIR)/audit.csv $(DERIVED_DIR)/robustness.csv
+
+# ---------------------------------------------------------------------------------------------
+.PHONY: help
+help: ## Show this list of targets
+	@echo "Survivors' Perspectives, reproducible"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo
+	@echo "Variables: DATA=<survey.csv> CONVERSATIONS_DATA=<conversations.csv> SEED=$(SEED) SCALE=$(SCALE)"
+	@echo "           ROBUSTNESS_SEEDS=$(ROBUSTNESS_SEEDS)"
+
+.PHONY: venv
+venv: $(EDITABLE_STAMP) ## Create .venv from requirements.lock and register its Jupyter kernel
+
+# The venv is (re)built when missing or older than the lock.
+$(VENV_STAMP): requirements.lock
+	@echo "Creating $(VENV) from requirements.lock (about a minute; log in $(VENV)/install.log)"
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock > $(VENV)/install.log 2>&1 \
+		|| { tail -n 30 $(VENV)/install.log; exit 1; }
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (survivors-perspectives)" > /dev/null
+	touch $@
+
+$(EDITABLE_STAMP): $(VENV_STAMP) pyproject.toml
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . >> $(VENV)/install.log 2>&1 \
+		|| { tail -n 30 $(VENV)/install.log; exit 1; }
+	touch $@
+
+# Validation runs before any notebook: a malformed file stops the build with every problem listed.
+.PHONY: validate
+validate: | $(EDITABLE_STAMP) ## Check the input files (DATA=..., CONVERSATIONS_DATA=...) and list every problem
+	$(PY) -m survivors_perspectives.validate --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
+
+$(VALIDATED): $(DATA_INPUTS) | $(EDITABLE_STAMP)
+	@mkdir -p $(@D)
+	$(PY) -m survivors_perspectives.validate --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
+	touch $@
+
+$(BUILD)/countries.mk: $(VALIDATED) src/survivors_perspectives/countries.py
+	$(PY) -m survivors_perspectives.countries --makefile "$(SURVEY)" > $@
+
+.PHONY: book
+book: $(HTML_INDEX) $(REPORTS_INDEX) ## Build the whole book (creates the venv if missing); DATA=... for other data
+	@echo "Book: $(HTML_INDEX)"
+	@echo "Country reports: $(REPORTS_INDEX)"
+
+.PHONY: countries
+countries: $(COUNTRY_NOTEBOOKS) ## Execute only the per-country notebooks (papermill)
+
+$(BOOK_SRC)/countries/%.ipynb: notebooks/country_findings.ipynb $(PKG_SRC) $(VALIDATED)
+	$(EXECUTE) $< $@ --title "$(COUNTRY_NAME_$*)" -p country "$(COUNTRY_NAME_$*)" $(NOTEBOOK_PARAMETERS)
+
+# Standalone country reports: nbconvert turns each executed country notebook into one offline
+# HTML file (a PDF too where xelatex and pandoc are installed), from the same notebooks as the
+# chapters, so their numbers are the book's.
+.PHONY: reports
+reports: $(REPORTS_INDEX) ## Write one standalone HTML report per country into book/_build/reports
+	@echo "Country reports: $(REPORTS_INDEX)"
+
+$(REPORTS_INDEX): $(COUNTRY_NOTEBOOKS) $(REPORT_TEMPLATE) CITATION.cff | $(EDITABLE_STAMP)
+	$(PY) -m survivors_perspectives.reports --executed-dir $(BOOK_SRC)/countries --out $(REPORTS_DIR)
+
+# Derived tables: the replication table, the audit of the report's numbers, and the robustness
+# runs over generator seeds (cached on their inputs, so unchanged inputs cost nothing).
+$(DERIVED) &: $(PKG_SRC) $(VALIDATED)
+	$(PY) -m survivors_perspectives.derive --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)" \
+		--out $(DERIVED_DIR) --seeds $(ROBUSTNESS_SEEDS)
+
+$(BOOK_SRC)/%.ipynb: notebooks/%.ipynb $(PKG_SRC) $(VALIDATED) $(DERIVED)
+	$(EXECUTE) $< $@ $(NOTEBOOK_PARAMETERS)
+
+ifneq ($(BOOK_SRC),book)
+$(BOOK_PAGES): $(BOOK_SRC)/%: book/%
+	@mkdir -p $(@D)
+	cp $< $@
+endif
+
+# Built into a staging folder and swapped in only on success: a failed build keeps the last good book.
+$(HTML_INDEX): $(BOOK_PAGES) $(COUNTRY_NOTEBOOKS) $(CHAPTER_NOTEBOOKS) | $(EDITABLE_STAMP)
+	$(PY) -m survivors_perspectives.build_book $(BOOK_SRC) --build-dir $(BUILD) \
+		--survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
+
+# ---------------------------------------------------------------------------------------------
+.PHONY: data
+data: | $(EDITABLE_STAMP) ## Regenerate the synthetic data in data/synthetic from SEED
+	$(PY) -m survivors_perspectives.synth --seed $(SEED) --scale $(SCALE) --out data/synthetic
+	$(PY) -m survivors_perspectives.conversations.synth --seed $(SEED) --out data/synthetic
+
+.PHONY: test
+test: ## Build the book (in parallel), then run the linters and the test suite
+	$(MAKE) -j$(JOBS) book
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+
+.PHONY: bench
+bench: | $(EDITABLE_STAMP) ## Time cold, no-op, one-country and parallel builds (medians)
+	$(PY) benchmarks/bench_build.py
+
+.PHONY: lint
+lint: | $(EDITABLE_STAMP) ## Check code style (ruff) without changing files
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: format
+format: | $(EDITABLE_STAMP) ## Fix code style in place (ruff)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: lab
+lab: $(EDITABLE_STAMP) ## Open JupyterLab on the notebooks with the package importable
+	$(VENV)/bin/jupyter lab --notebook-dir=. notebooks
+
+.PHONY: lock
+lock: | $(EDITABLE_STAMP) ## Re-resolve requirements.lock from pyproject.toml (needs the package registry)
+	$(VENV)/bin/pip-compile --quiet --extra test --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.lock pyproject.toml
+	$(PY) -m survivors_perspectives.environment --write
+
+.PHONY: clean
+clean: ## Remove build products (executed notebooks, the built book, builds/); keeps .venv and data
+	rm -rf book/_build book/countries book/chapters book/course data/derived builds

@@ -1,0 +1,393 @@
+"""The contract for a survivor-conversations file: columns, allowed values, codebook agreement.
+
+A conversations file holds one row per invited young person: the 42 who took part
+(``status == "participant"``) and, where their reasons are known, invitees who declined
+(``status == "declined"``). After the fixed columns below, every further column is a theme
+of the codebook, coded in the manner of framework analysis: 1 when the theme came up in that
+person's conversation, 0 when it did not, empty for people who declined. The file carries
+themes, never words: nothing a survivor said is stored.
+
+The same schema validates the synthetic stand-in and, inside a secure environment, a coded
+version of the real notes, so every rule names the file, column, row, what was expected and
+what was found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from survivors_perspectives import paths
+
+#: Codebook of conversation themes (theme id, family, label, definition, report section).
+CODEBOOK = paths.REFERENCE / "conversation_codebook.csv"
+
+#: Countries where conversations took place. Bosnia and Herzegovina was part of the study but
+#: held none (see ``country.no_conversations_reason``).
+STUDY_COUNTRIES: tuple[str, ...] = ("Albania", "Colombia", "Mexico", "Moldova", "Peru")
+
+#: Inclusion criteria: young adults aged 18 to 24, abused before turning 18.
+AGE_AT_CONVERSATION = (18, 24)
+AGE_FIRST_TARGETED = (0, 17)
+
+#: Allowed values of the categorical columns (empty for people who declined, except status,
+#: record type, country and gender).
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "record_type": ("synthetic", "real"),
+    "status": ("participant", "declined"),
+    "decline_reason": (
+        "travel_distance",
+        "partner_disclosure",
+        "not_wishing_to_revisit",
+        "no_time",
+    ),
+    "gender": ("female", "male"),
+    "conversation_format": ("one_on_one", "small_group"),
+    "conversation_mode": ("in_person", "hybrid"),
+    "pre_meeting": ("in_person", "remote"),
+    "venue": ("member_organisation", "private_office", "private_home", "rented_room", "shelter"),
+}
+#: Columns about how the conversation was arranged, 0/1 for participants.
+ARRANGEMENT_FLAGS: tuple[str, ...] = ("family_present", "family_explanation_required")
+#: Columns every participant row must fill in.
+PARTICIPANT_FIELDS: tuple[str, ...] = (
+    "age_at_conversation",
+    "age_first_targeted",
+    "conversation_format",
+    "conversation_mode",
+    "pre_meeting",
+    "venue",
+    *ARRANGEMENT_FLAGS,
+)
+#: The fixed columns, in file order; theme columns follow.
+BASE_COLUMNS: tuple[str, ...] = (
+    "participant_id",
+    "record_type",
+    "status",
+    "decline_reason",
+    "country",
+    "gender",
+    *PARTICIPANT_FIELDS,
+)
+#: Themes whose presence excludes the others (a person has at most one first route).
+EXCLUSIVE_GROUPS: dict[str, tuple[str, ...]] = {
+    "disclosure route": (
+        "route_family",
+        "route_school_professional",
+        "route_peer",
+        "route_law_enforcement_rescue",
+        "route_online_portal",
+    ),
+    "source of awareness": ("aware_via_teacher", "aware_via_online_search"),
+    # Albania: two asked for their family to be told the purpose, the other five came with
+    # a relative; the report presents these as the two halves of one group.
+    "family involvement": ARRANGEMENT_FLAGS,
+}
+#: Derived themes: present exactly when any of the listed themes is present.
+DERIVED_THEMES: dict[str, tuple[str, ...]] = {
+    "disclosure_shared": EXCLUSIVE_GROUPS["disclosure route"],
+    "aware_reporting_before": EXCLUSIVE_GROUPS["source of awareness"],
+}
+#: Nested themes: the child is only coded for people who also have the parent.
+NESTED_THEMES: dict[str, str] = {
+    "medical_support_received_coordinated": "medical_support_needed",
+    "anonymity_breach_raised": "identity_published_by_media",
+    "school_staff_blaming": "school_staff_unsupportive",
+    "legal_aid_free": "legal_support_received",
+    "legal_support_delayed": "legal_aid_free",
+    "disclosure_trusted_supporter": "disclosure_shared",
+}
+
+_MAX_LISTED = 8
+
+
+class ConversationsError(ValueError):
+    """A conversations file or codebook that breaks the contract."""
+
+
+def _where(path: Path | str, column: str, row: int | None = None) -> str:
+    """Locate a problem: file, column and (1-based data) row with its line in the file."""
+    place = f"{path}: column {column!r}"
+    if row is not None:
+        place += f", row {row + 1} (line {row + 2})"
+    return place
+
+
+def load_codebook(path: Path | str = CODEBOOK) -> pd.DataFrame:
+    """Read and check the codebook of conversation themes.
+
+    The codebook is the single list of themes: the loader, the tables and the chapters all
+    take theme names from it, so a theme added there without data (or the reverse) is caught.
+    """
+    path = Path(path)
+    book = pd.read_csv(path, dtype=str, keep_default_na=False)
+    expected = ["theme_id", "family", "label", "definition", "report_section"]
+    missing = [c for c in expected if c not in book.columns]
+    if missing:
+        raise ConversationsError(
+            f"{path}: missing column(s) {missing}; expected {expected}, found {list(book.columns)}"
+        )
+    for column in expected:
+        empty = book.index[book[column].str.strip() == ""]
+        if len(empty):
+            raise ConversationsError(
+                f"{_where(path, column, int(empty[0]))}: expected text, found an empty cell"
+            )
+    duplicated = book.index[book["theme_id"].duplicated()]
+    if len(duplicated):
+        row = int(duplicated[0])
+        raise ConversationsError(
+            f"{_where(path, 'theme_id', row)}: expected unique theme ids, "
+            f"found {book.loc[row, 'theme_id']!r} twice"
+        )
+    clash = sorted(set(book["theme_id"]) & set(BASE_COLUMNS))
+    if clash:
+        raise ConversationsError(f"{path}: theme ids {clash} clash with fixed columns")
+    return book
+
+
+def theme_columns(codebook: pd.DataFrame) -> list[str]:
+    """Return the theme ids in codebook order (the order of the data columns)."""
+    return codebook["theme_id"].tolist()
+
+
+def _check_columns(raw: pd.DataFrame, themes: list[str], path: Path | str) -> None:
+    """Raise on a missing fixed column, an unknown column or a codebook theme without data."""
+    missing = [c for c in BASE_COLUMNS if c not in raw.columns]
+    if missing:
+        raise ConversationsError(
+            f"{path}: missing fixed column(s) {missing}; expected the columns "
+            f"{list(BASE_COLUMNS)} followed by one column per codebook theme"
+        )
+    unknown = [c for c in raw.columns if c not in BASE_COLUMNS and c not in themes]
+    if unknown:
+        raise ConversationsError(
+            f"{path}: unknown theme column(s) {unknown}; expected only fixed columns and "
+            f"theme ids of the codebook ({len(themes)} themes)"
+        )
+    absent = [t for t in themes if t not in raw.columns]
+    if absent:
+        raise ConversationsError(
+            f"{path}: theme(s) {absent} of the codebook have no column; expected one column "
+            "per codebook theme (0/1, empty for people who declined)"
+        )
+
+
+def _schema(themes: Iterable[str]) -> pa.DataFrameSchema:
+    """Build the pandera schema for the typed frame (types, ranges, allowed values)."""
+    columns: dict[str, pa.Column] = {
+        "participant_id": pa.Column(str, pa.Check.str_length(min_value=1), unique=True),
+        "country": pa.Column(str, pa.Check.isin(STUDY_COUNTRIES)),
+        "age_at_conversation": pa.Column(
+            "Int64", pa.Check.in_range(*AGE_AT_CONVERSATION), nullable=True
+        ),
+        "age_first_targeted": pa.Column(
+            "Int64", pa.Check.in_range(*AGE_FIRST_TARGETED), nullable=True
+        ),
+    }
+    for column, allowed in ALLOWED.items():
+        nullable = column not in ("record_type", "status", "gender")
+        columns[column] = pa.Column(str, pa.Check.isin(allowed), nullable=nullable)
+    for column in (*ARRANGEMENT_FLAGS, *themes):
+        columns[column] = pa.Column("Int64", pa.Check.isin([0, 1]), nullable=True)
+    return pa.DataFrameSchema(columns, strict=True, ordered=False)
+
+
+def _to_typed(raw: pd.DataFrame, themes: list[str], path: Path | str) -> pd.DataFrame:
+    """Convert text cells to typed columns, raising on a cell that is not a whole number."""
+    frame = raw.copy()
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip()
+    for column in ("age_at_conversation", "age_first_targeted", *ARRANGEMENT_FLAGS, *themes):
+        text = frame[column]
+        numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
+        bad = text.ne("") & (numbers.isna() | (numbers % 1 != 0))
+        if bad.any():
+            row = int(bad.idxmax())
+            raise ConversationsError(
+                f"{_where(path, column, row)}: expected a whole number, found {text[row]!r}"
+            )
+        frame[column] = numbers.astype("Int64")
+    text_columns = ["participant_id", "country", *ALLOWED]
+    for column in text_columns:
+        frame[column] = frame[column].where(frame[column] != "", None).astype("object")
+    return frame
+
+
+def _report_schema_errors(error: pa.errors.SchemaErrors, frame: pd.DataFrame, path) -> str:
+    """Turn pandera's failure cases into lines naming column, row, expected and found."""
+    lines = []
+    cases = error.failure_cases
+    for case in cases.head(_MAX_LISTED).itertuples(index=False):
+        row = None if pd.isna(case.index) else int(case.index)
+        expected = _expected_text(str(case.column), str(case.check))
+        found = (
+            case.failure_case.item() if hasattr(case.failure_case, "item") else case.failure_case
+        )
+        lines.append(f"{_where(path, str(case.column), row)}: expected {expected}, found {found!r}")
+    more = len(cases) - _MAX_LISTED
+    if more > 0:
+        lines.append(f"... and {more} more")
+    return "\n".join(lines)
+
+
+def _expected_text(column: str, check: str) -> str:
+    """Say in words what a failed pandera check wanted."""
+    if column == "country":
+        return f"a study country with conversations ({', '.join(STUDY_COUNTRIES)})"
+    if column == "age_at_conversation":
+        return "an age from {} to {}".format(*AGE_AT_CONVERSATION)
+    if column == "age_first_targeted":
+        return "an age from {} to {}".format(*AGE_FIRST_TARGETED)
+    if column in ALLOWED:
+        return f"one of {', '.join(ALLOWED[column])}"
+    if column == "participant_id":
+        return "a unique, non-empty id"
+    if check.startswith("isin([0, 1])"):
+        return "0 or 1"
+    return check
+
+
+def _first(mask: pd.Series) -> int | None:
+    """Return the first index where ``mask`` holds, or ``None``."""
+    return int(mask.idxmax()) if bool(mask.any()) else None
+
+
+def _check_rows(frame: pd.DataFrame, themes: list[str], path: Path | str) -> None:
+    """Check the rules that tie columns together (status, derived, exclusive, nested)."""
+    declined = frame["status"] == "declined"
+    participant = ~declined
+    for column in PARTICIPANT_FIELDS:
+        row = _first(participant & frame[column].isna())
+        if row is not None:
+            raise ConversationsError(
+                f"{_where(path, column, row)}: expected a value for a participant, "
+                "found an empty cell"
+            )
+    for column in (*PARTICIPANT_FIELDS, *themes):
+        row = _first(declined & frame[column].notna())
+        if row is not None:
+            raise ConversationsError(
+                f"{_where(path, column, row)}: expected an empty cell for a person who declined, "
+                f"found {frame.loc[row, column]!r}"
+            )
+    for column in themes:
+        row = _first(participant & frame[column].isna())
+        if row is not None:
+            raise ConversationsError(
+                f"{_where(path, column, row)}: expected 0 or 1 for a participant, "
+                "found an empty cell"
+            )
+    row = _first(declined & frame["decline_reason"].isna())
+    if row is not None:
+        raise ConversationsError(
+            f"{_where(path, 'decline_reason', row)}: expected a reason for a person who declined, "
+            "found an empty cell"
+        )
+    row = _first(participant & frame["decline_reason"].notna())
+    if row is not None:
+        raise ConversationsError(
+            f"{_where(path, 'decline_reason', row)}: expected an empty cell for a participant, "
+            f"found {frame.loc[row, 'decline_reason']!r}"
+        )
+    older = frame["age_first_targeted"] >= frame["age_at_conversation"]
+    row = _first(older.fillna(False).astype(bool))
+    if row is not None:
+        raise ConversationsError(
+            f"{_where(path, 'age_first_targeted', row)}: expected an age below the age at the "
+            f"conversation ({frame.loc[row, 'age_at_conversation']}), "
+            f"found {frame.loc[row, 'age_first_targeted']}"
+        )
+    people = frame[participant]
+    for group, members in EXCLUSIVE_GROUPS.items():
+        present = [m for m in members if m in people.columns]
+        several = people[present].sum(axis=1) > 1
+        row = _first(several)
+        if row is not None:
+            found = [m for m in present if people.loc[row, m] == 1]
+            raise ConversationsError(
+                f"{_where(path, ', '.join(found), row)}: expected at most one {group}, "
+                f"found {len(found)}"
+            )
+    for derived, members in DERIVED_THEMES.items():
+        present = [m for m in members if m in themes]
+        if derived not in themes or not present:
+            continue
+        expected = (people[present].sum(axis=1) > 0).astype("Int64")
+        row = _first(people[derived] != expected)
+        if row is not None:
+            raise ConversationsError(
+                f"{_where(path, derived, row)}: expected {int(expected[row])} "
+                f"(1 exactly when any of {present} is 1), found {int(people.loc[row, derived])}"
+            )
+    for child, parent in NESTED_THEMES.items():
+        if child not in themes or parent not in themes:
+            continue
+        row = _first((people[child] == 1) & (people[parent] == 0))
+        if row is not None:
+            raise ConversationsError(
+                f"{_where(path, child, row)}: expected 0 because {parent!r} is 0 "
+                f"({child!r} is only coded within {parent!r}), found 1"
+            )
+
+
+def validate_conversations(
+    raw: pd.DataFrame, codebook: pd.DataFrame, path: Path | str = "<frame>"
+) -> pd.DataFrame:
+    """Validate a frame of text cells against the codebook and return it typed.
+
+    Parameters
+    ----------
+    raw
+        The file as read with every cell as text (empty string for an empty cell).
+    codebook
+        The theme codebook (see :func:`load_codebook`).
+    path
+        Shown in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Ages, flags and themes as nullable integers, categorical columns as text.
+
+    Raises
+    ------
+    ConversationsError
+        Naming the file, column, row, what was expected and what was found.
+    """
+    themes = theme_columns(codebook)
+    _check_columns(raw, themes, path)
+    frame = _to_typed(raw.reset_index(drop=True), themes, path)
+    bih = _first(frame["country"] == "Bosnia and Herzegovina")
+    if bih is not None:
+        raise ConversationsError(
+            f"{_where(path, 'country', bih)}: expected a country where conversations were held "
+            f"({', '.join(STUDY_COUNTRIES)}), found 'Bosnia and Herzegovina' (a study country "
+            "where no conversations took place)"
+        )
+    try:
+        _schema(themes).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as error:
+        raise ConversationsError(_report_schema_errors(error, frame, path)) from None
+    _check_rows(frame, themes, path)
+    return frame[[*BASE_COLUMNS, *themes]]
+
+
+def load_conversations(
+    path: Path | str = paths.CONVERSATIONS, codebook_path: Path | str = CODEBOOK
+) -> pd.DataFrame:
+    """Read and validate a conversations file (synthetic, or a coded real file)."""
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError) as error:
+        raise ConversationsError(f"{path}: cannot be read as CSV ({error})") from error
+    return validate_conversations(raw, load_codebook(codebook_path), path)
+
+
+def participants(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows of people who took part (declined invitations left out)."""
+    return frame[frame["status"] == "participant"]

@@ -1,0 +1,34 @@
+"""Shared fixtures: paths of the repository and of the built book."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+from survivors_perspectives import paths
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return paths.ROOT
+
+
+@pytest.fixture(scope="session")
+def built_html() -> Path:
+    """The built book; `make test` builds it before running the suite."""
+    index = paths.BOOK_HTML / "index.html"
+    if not index.is_file():
+        pytest.fail(f"{index} is missing: run `make book` (or `make test`) first")
+    return paths.BOOK_HTML
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

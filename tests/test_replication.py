@@ -1,0 +1,86 @@
+"""The replication table and the ``derive`` command that writes the derived tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from survivors_perspectives import derive, paths, replication
+from survivors_perspectives.conversations.schema import load_conversations
+from survivors_perspectives.fidelity import compare
+from survivors_perspectives.reference import load_reference
+from survivors_perspectives.synth import generate
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return load_reference(), generate(seed=3), load_conversations(paths.CONVERSATIONS)
+
+
+@pytest.fixture(scope="module")
+def table(inputs) -> pd.DataFrame:
+    return replication.replication_table(*inputs)
+
+
+def test_one_row_per_published_figure(inputs, table):
+    reference = inputs[0]
+    assert list(table.columns) == list(replication.REPLICATION_COLUMNS)
+    assert sorted(table["id"]) == sorted(reference["id"]) == list(table["id"])
+    merged = table.merge(reference, on="id")
+    assert (merged["published"] == merged["value"]).all()
+    assert (merged["quantity_x"] == merged["quantity_y"]).all()
+
+
+def test_status_and_values_come_from_fidelity_compare(inputs, table):
+    direct = compare(*inputs).set_index("id")
+    ours = table.set_index("id")
+    assert (ours["status"] == direct.loc[ours.index, "status"]).all()
+    pd.testing.assert_series_equal(
+        ours["reproduced"], direct.loc[ours.index, "reproduced"], check_names=False
+    )
+
+
+def test_summary_counts_add_up(table):
+    by_topic = replication.summary_counts(table, "topic")
+    assert by_topic["figures"].sum() == len(table)
+    reproduced = table.groupby("topic")["status"].apply(lambda s: (s == "reproduced").sum())
+    assert dict(zip(by_topic["topic"], by_topic["reproduced"], strict=True)) == reproduced.to_dict()
+    by_scope = replication.summary_counts(table, "scope")
+    assert set(by_scope["scope"]) == set(table["scope"])
+    assert len(replication.not_reproduced(table)) == int((table["status"] != "reproduced").sum())
+
+
+def test_a_compare_without_the_expected_columns_is_named(monkeypatch, inputs):
+    import survivors_perspectives.fidelity as fidelity
+
+    monkeypatch.setattr(fidelity, "compare", lambda *a: pd.DataFrame({"id": ["x"]}))
+    with pytest.raises(KeyError, match=r"expected columns \['published', 'reproduced', 'status'\]"):
+        replication.replication_table(*inputs)
+
+
+def test_derive_writes_replication_and_audit(tmp_path, capsys):
+    code = derive.main(
+        [
+            "--survey",
+            str(paths.SURVEY),
+            "--conversations",
+            str(paths.CONVERSATIONS),
+            "--out",
+            str(tmp_path / "derived"),
+            "--seeds",
+            "0",
+        ]
+    )
+    assert code == 0
+    written = pd.read_csv(tmp_path / "derived" / "replication.csv")
+    assert len(written) == len(load_reference())
+    audit = pd.read_csv(tmp_path / "derived" / "audit.csv")
+    assert "p_value.caseload.any_se.by_country.anova" in set(audit["id"])
+    assert not (tmp_path / "derived" / "robustness.csv").exists()
+    assert "replication:" in capsys.readouterr().out
+
+
+def test_derive_names_a_missing_input(tmp_path, capsys):
+    code = derive.main(["--survey", str(tmp_path / "nope.csv"), "--seeds", "0"])
+    assert code == 2
+    assert f"input file not found: {tmp_path / 'nope.csv'}" in capsys.readouterr().err

@@ -1,0 +1,243 @@
+"""A catalogue of bad inputs: each is rejected before any notebook runs, with a precise message.
+
+Every message names the file, the column and row where there is one, what was expected and
+what was found; several problems in one file are all listed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import pandas as pd
+import pytest
+
+from survivors_perspectives import paths
+from survivors_perspectives.validate import MIN_COUNTRY_RESPONDENTS, main, validate_inputs
+
+
+@pytest.fixture(scope="module")
+def survey_text() -> pd.DataFrame:
+    return pd.read_csv(paths.SURVEY, dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def conversations_text() -> pd.DataFrame:
+    return pd.read_csv(paths.CONVERSATIONS, dtype=str, keep_default_na=False)
+
+
+def write(frame: pd.DataFrame, path) -> str:
+    frame.to_csv(path, index=False)
+    return str(path)
+
+
+def survey_problems(path) -> list[str]:
+    return validate_inputs(path, paths.CONVERSATIONS)
+
+
+def conversation_problems(path) -> list[str]:
+    return validate_inputs(paths.SURVEY, path)
+
+
+def test_the_shipped_data_are_valid():
+    assert validate_inputs(paths.SURVEY, paths.CONVERSATIONS) == []
+
+
+# --- files that cannot be read as a table -----------------------------------------------------
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "survey.csv"
+    assert survey_problems(path) == [f"{path}: file not found"]
+
+
+def test_directory_instead_of_file(tmp_path):
+    assert survey_problems(tmp_path) == [f"{tmp_path}: expected a file, found a directory"]
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_text("")
+    assert survey_problems(path) == [
+        f"{path}: expected a header row and data rows, found an empty file"
+    ]
+
+
+def test_header_only(tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_text(paths.SURVEY.read_text().splitlines()[0] + "\n")
+    assert survey_problems(path) == [
+        f"{path}: expected data rows after the header, found only the header"
+    ]
+
+
+def test_unreadable_encoding(tmp_path):
+    path = tmp_path / "survey.csv"
+    text = paths.SURVEY.read_text().replace("Peru", "Per\u00fa", 1)
+    path.write_bytes(text.encode("latin-1"))
+    (problem,) = survey_problems(path)
+    assert problem.startswith(f"{path}: line ")
+    assert "expected UTF-8 text, found byte 0xfa" in problem
+
+
+def test_wrong_delimiter(tmp_path, survey_text):
+    path = tmp_path / "survey.csv"
+    survey_text.to_csv(path, sep=";", index=False)
+    assert survey_problems(path) == [
+        f"{path}: line 1 (header): expected columns separated by commas, "
+        "found them separated by semicolons"
+    ]
+
+
+# --- the table's structure and values ---------------------------------------------------------
+
+
+def test_missing_column(tmp_path, survey_text):
+    path = write(survey_text.drop(columns=["gender"]), tmp_path / "s.csv")
+    assert survey_problems(path) == [
+        f"{path}: column 'gender': expected this column, found 'missing'"
+    ]
+
+
+def test_unexpected_column(tmp_path, survey_text):
+    path = write(survey_text.assign(shoe_size="42"), tmp_path / "s.csv")
+    assert survey_problems(path) == [
+        f"{path}: column 'shoe_size': expected no column of this name, found 'unexpected column'"
+    ]
+
+
+def test_wrong_type(tmp_path, survey_text):
+    frame = survey_text.copy()
+    frame.loc[6, "caseload_exploitation_pct"] = "about forty"
+    path = write(frame, tmp_path / "s.csv")
+    (problem,) = survey_problems(path)
+    assert problem.startswith(f"{path}: column 'caseload_exploitation_pct', row 7")
+    assert "expected a whole number or empty, found 'about forty'" in problem
+
+
+def test_value_outside_the_allowed_set(tmp_path, survey_text):
+    frame = survey_text.copy()
+    frame.loc[3, "gender"] = "F"
+    path = write(frame, tmp_path / "s.csv")
+    assert survey_problems(path) == [
+        f"{path}: column 'gender', row 4 ({frame.loc[3, 'respondent_id']}): expected one of "
+        "['Female', 'Male', 'Other'] or empty, found 'F'"
+    ]
+
+
+def test_value_out_of_range(tmp_path, survey_text):
+    frame = survey_text.copy()
+    frame.loc[9, "caseload_exploitation_pct"] = "150"
+    path = write(frame, tmp_path / "s.csv")
+    (problem,) = survey_problems(path)
+    assert problem.startswith(f"{path}: column 'caseload_exploitation_pct', row 10")
+    assert "expected a number from 0 to 100, found 150" in problem
+
+
+def test_duplicate_respondent_ids(tmp_path, survey_text):
+    frame = survey_text.copy()
+    frame.loc[5, "respondent_id"] = frame.loc[4, "respondent_id"]
+    path = write(frame, tmp_path / "s.csv")
+    duplicate = frame.loc[4, "respondent_id"]
+    assert survey_problems(path) == [
+        f"{path}: column 'respondent_id', row {row} ({duplicate}): expected a unique value, "
+        f"found '{duplicate}'"
+        for row in (5, 6)
+    ]
+
+
+def test_skip_logic_violation(tmp_path, survey_text):
+    frame = survey_text.copy()
+    answered = frame.index[(frame["supported_boys"] == "true") & (frame["boys_online_pct"] != "")]
+    row = answered[0]
+    frame.loc[row, "supported_boys"] = "false"
+    path = write(frame, tmp_path / "s.csv")
+    problems = survey_problems(path)
+    assert problems, "an answer about boys from a worker who supported no boys was accepted"
+    assert all(p.startswith(f"{path}: column '") for p in problems)
+    assert any(f"row {row + 1}" in p and "boys_online_pct" in p for p in problems)
+
+
+def test_country_too_small_to_report(tmp_path, survey_text):
+    albania = survey_text.index[survey_text["country"] == "Albania"]
+    frame = survey_text.drop(index=albania[MIN_COUNTRY_RESPONDENTS - 1 :])
+    path = write(frame, tmp_path / "s.csv")
+    problems = [p for p in survey_problems(path) if "per country" in p]
+    assert problems == [
+        f"{path}: column 'country': expected at least {MIN_COUNTRY_RESPONDENTS} respondents per "
+        f"country, found {MIN_COUNTRY_RESPONDENTS - 1} for 'Albania'"
+    ]
+
+
+def test_all_problems_are_listed_at_once(tmp_path, survey_text):
+    frame = survey_text.copy()
+    frame.loc[1, "gender"] = "F"
+    frame.loc[2, "education"] = "Kindergarten"
+    frame.loc[3, "caseload_exploitation_pct"] = "forty"
+    path = write(frame, tmp_path / "s.csv")
+    problems = survey_problems(path)
+    assert len(problems) == 3
+    assert [p.split(",")[0] for p in problems] == [
+        f"{path}: column 'gender'",
+        f"{path}: column 'education'",
+        f"{path}: column 'caseload_exploitation_pct'",
+    ]
+
+
+# --- the conversations file -------------------------------------------------------------------
+
+
+def test_conversations_unknown_theme(tmp_path, conversations_text):
+    path = write(conversations_text.assign(theme_made_up="0"), tmp_path / "c.csv")
+    (problem,) = conversation_problems(path)
+    assert problem.startswith(f"{path}: unknown theme column(s) ['theme_made_up']")
+
+
+def test_conversations_missing_theme(tmp_path, conversations_text):
+    last = conversations_text.columns[-1]
+    path = write(conversations_text.drop(columns=[last]), tmp_path / "c.csv")
+    (problem,) = conversation_problems(path)
+    assert problem.startswith(f"{path}: theme(s) ['{last}'] of the codebook have no column")
+
+
+def test_conversations_country_outside_the_study(tmp_path, conversations_text):
+    frame = conversations_text.copy()
+    frame.loc[2, "country"] = "Atlantis"
+    path = write(frame, tmp_path / "c.csv")
+    assert conversation_problems(path) == [
+        f"{path}: column 'country', row 3 (line 4): expected a study country with conversations "
+        "(Albania, Colombia, Mexico, Moldova, Peru), found 'Atlantis'"
+    ]
+
+
+def test_conversations_age_out_of_range(tmp_path, conversations_text):
+    frame = conversations_text.copy()
+    frame.loc[3, "age_at_conversation"] = "35"
+    path = write(frame, tmp_path / "c.csv")
+    assert conversation_problems(path) == [
+        f"{path}: column 'age_at_conversation', row 4 (line 5): expected an age from 18 to 24, "
+        "found 35"
+    ]
+
+
+# --- the command line and make ----------------------------------------------------------------
+
+
+def test_cli_lists_problems_and_exits_non_zero(tmp_path, capsys):
+    missing = tmp_path / "none.csv"
+    assert main(["--survey", str(missing), "--conversations", str(paths.CONVERSATIONS)]) == 1
+    err = capsys.readouterr().err
+    assert "1 problem(s) in the input data:" in err
+    assert f"{missing}: file not found" in err
+
+
+def test_make_validate_stops_before_any_notebook(tmp_path, root, survey_text):
+    frame = survey_text.copy()
+    frame.loc[0, "gender"] = "F"
+    path = write(frame, tmp_path / "bad_survey.csv")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        ["make", "book", f"DATA={path}"], cwd=root, capture_output=True, text=True, env=env
+    )
+    assert result.returncode != 0
+    assert "column 'gender', row 1" in result.stderr
+    assert not (root / "builds" / "bad_survey" / "book" / "countries").exists()
