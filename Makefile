@@ -54,7 +54,7 @@ EXECUTE := $(PY) -m survivors_perspectives.execute --kernel $(KERNEL) --log-dir 
 # file, so a new country gets its chapter without code changes (and `make help` needs no venv).
 GOALS := $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
 ifneq ($(filter-out help clean lint format lab venv data lock validate,$(GOALS)),)
--include $(BUILD)/countries.mk
+-include $(BUILD)/countries.mk $(BUILD)/deps.mk
 endif
 COUNTRY_NOTEBOOKS := $(COUNTRY_SLUGS:%=$(BOOK_SRC)/countries/%.ipynb)
 # Every other notebook, notebooks/<part>/<name>.ipynb, becomes $(BOOK_SRC)/<part>/<name>.ipynb.
@@ -66,8 +66,7 @@ BOOK_STATIC := $(shell find book -type f -not -path 'book/_build/*' -not -path '
 BOOK_PAGES := $(BOOK_STATIC:book/%=$(BOOK_SRC)/%)
 REPORTS_DIR := $(BUILD)/reports
 REPORTS_INDEX := $(REPORTS_DIR)/index.html
-REPORT_TEMPLATE := $(shell find src/survivors_perspectives/templates/country_report -type f) \
-	src/survivors_perspectives/reports.py
+REPORT_TEMPLATE := $(shell find src/survivors_perspectives/templates/country_report -type f)
 DERIVED := $(DERIVED_DIR)/replication.csv $(DERIVED_DIR)/audit.csv $(DERIVED_DIR)/robustness.csv
 
 # ---------------------------------------------------------------------------------------------
@@ -110,6 +109,12 @@ $(VALIDATED): $(DATA_INPUTS) | $(EDITABLE_STAMP)
 $(BUILD)/countries.mk: $(VALIDATED) src/survivors_perspectives/countries.py
 	$(PY) -m survivors_perspectives.countries --makefile "$(SURVEY)" > $@
 
+# Which package modules each notebook imports (followed statically through the package), so
+# that changing one module re-executes only the notebooks that use it.
+$(BUILD)/deps.mk: $(PKG_SRC) $(wildcard notebooks/*.ipynb notebooks/*/*.ipynb) | $(EDITABLE_STAMP)
+	@mkdir -p $(@D)
+	$(PY) -m survivors_perspectives.notebook_deps --book-src $(BOOK_SRC) --derived $(DERIVED) > $@
+
 .PHONY: book
 book: $(HTML_INDEX) $(REPORTS_INDEX) ## Build the whole book (creates the venv if missing); DATA=... for other data
 	@echo "Book: $(HTML_INDEX)"
@@ -118,7 +123,7 @@ book: $(HTML_INDEX) $(REPORTS_INDEX) ## Build the whole book (creates the venv i
 .PHONY: countries
 countries: $(COUNTRY_NOTEBOOKS) ## Execute only the per-country notebooks (papermill)
 
-$(BOOK_SRC)/countries/%.ipynb: notebooks/country_findings.ipynb $(PKG_SRC) $(VALIDATED)
+$(BOOK_SRC)/countries/%.ipynb: notebooks/country_findings.ipynb $(COUNTRY_DEPS) $(VALIDATED)
 	$(EXECUTE) $< $@ --title "$(COUNTRY_NAME_$*)" -p country "$(COUNTRY_NAME_$*)" $(NOTEBOOK_PARAMETERS)
 
 # Standalone country reports: nbconvert turns each executed country notebook into one offline
@@ -128,16 +133,18 @@ $(BOOK_SRC)/countries/%.ipynb: notebooks/country_findings.ipynb $(PKG_SRC) $(VAL
 reports: $(REPORTS_INDEX) ## Write one standalone HTML report per country into book/_build/reports
 	@echo "Country reports: $(REPORTS_INDEX)"
 
-$(REPORTS_INDEX): $(COUNTRY_NOTEBOOKS) $(REPORT_TEMPLATE) CITATION.cff | $(EDITABLE_STAMP)
+$(REPORTS_INDEX): $(COUNTRY_NOTEBOOKS) $(REPORT_DEPS) $(REPORT_TEMPLATE) CITATION.cff | $(EDITABLE_STAMP)
 	$(PY) -m survivors_perspectives.reports --executed-dir $(BOOK_SRC)/countries --out $(REPORTS_DIR)
 
 # Derived tables: the replication table, the audit of the report's numbers, and the robustness
 # runs over generator seeds (cached on their inputs, so unchanged inputs cost nothing).
-$(DERIVED) &: $(PKG_SRC) $(VALIDATED)
+$(DERIVED) &: $(DERIVE_DEPS) $(VALIDATED)
 	$(PY) -m survivors_perspectives.derive --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)" \
 		--out $(DERIVED_DIR) --seeds $(ROBUSTNESS_SEEDS)
 
-$(BOOK_SRC)/%.ipynb: notebooks/%.ipynb $(PKG_SRC) $(VALIDATED) $(DERIVED)
+# Each notebook's package modules (and, for those that read them, the derived tables) are
+# added as prerequisites by $(BUILD)/deps.mk.
+$(BOOK_SRC)/%.ipynb: notebooks/%.ipynb $(VALIDATED)
 	$(EXECUTE) $< $@ $(NOTEBOOK_PARAMETERS)
 
 ifneq ($(BOOK_SRC),book)
@@ -147,7 +154,7 @@ $(BOOK_PAGES): $(BOOK_SRC)/%: book/%
 endif
 
 # Built into a staging folder and swapped in only on success: a failed build keeps the last good book.
-$(HTML_INDEX): $(BOOK_PAGES) $(COUNTRY_NOTEBOOKS) $(CHAPTER_NOTEBOOKS) | $(EDITABLE_STAMP)
+$(HTML_INDEX): $(BOOK_PAGES) $(COUNTRY_NOTEBOOKS) $(CHAPTER_NOTEBOOKS) $(BOOK_BUILD_DEPS) | $(EDITABLE_STAMP)
 	$(PY) -m survivors_perspectives.build_book $(BOOK_SRC) --build-dir $(BUILD) \
 		--survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
 

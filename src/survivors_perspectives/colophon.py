@@ -7,7 +7,6 @@ time, never typed, so the appendix cannot go stale.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import subprocess
@@ -17,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from survivors_perspectives import paths
+from survivors_perspectives.fingerprints import sha256
 
 #: Distributions whose versions the appendix lists: the analysis and book stack.
 KEY_PACKAGES: tuple[str, ...] = (
@@ -61,15 +61,6 @@ def package_versions(names: tuple[str, ...] = KEY_PACKAGES) -> pd.DataFrame:
         rows.append({"Package": name, "Version": version})
     rows.append({"Package": "python", "Version": platform.python_version()})
     return pd.DataFrame(rows).set_index("Package")
-
-
-def sha256(path: Path | str) -> str:
-    """Return the SHA-256 of a file, read in blocks so large files do not fill memory."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def file_hashes(files: list[Path | str]) -> pd.DataFrame:

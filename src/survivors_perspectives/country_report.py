@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from survivors_perspectives import plots, tables
+from survivors_perspectives import paths, plots, provenance, tables
 from survivors_perspectives.countries import COUNTRIES, check_country, slugify
 from survivors_perspectives.survey import schema
 
@@ -59,8 +59,41 @@ class Section:
         )
 
 
-def show(section: Section, numbering: plots.Numbering) -> None:
-    """Display a section: its text, then its figures and tables, numbered in chapter order."""
+#: The function behind each section, where it is not named like the section's key.
+_SECTION_FUNCTIONS = {"published": "published_beside_ours"}
+#: Which inputs each section reads, where it is not the survey alone.
+_SECTION_INPUTS = {
+    "conversations": ("conversations",),
+    "published": ("survey", "conversations", "reference"),
+    "respondents": ("survey", "reference"),
+}
+
+
+def section_provenance(
+    section: Section, survey_path: str, conversations_path: str
+) -> provenance.Provenance:
+    """Return the line saying which function made a section's outputs from which files."""
+    files = {
+        "survey": survey_path,
+        "conversations": conversations_path,
+        "reference": paths.PUBLISHED_STATISTICS,
+    }
+    inputs = _SECTION_INPUTS.get(section.key, ("survey",))
+    function = _SECTION_FUNCTIONS.get(section.key, section.key)
+    return provenance.line(f"{__name__}.{function}", *(files[name] for name in inputs))
+
+
+def show(
+    section: Section,
+    numbering: plots.Numbering,
+    survey_path: str | None = None,
+    conversations_path: str | None = None,
+) -> None:
+    """Display a section: its text, then its figures and tables, numbered in chapter order.
+
+    Given the input paths, each figure and table is followed by its provenance line (the
+    function that made it and the files, with their SHA-256), so a reader can trace it.
+    """
     from IPython.display import HTML, Markdown, display
 
     for figure in section.figures:
@@ -69,10 +102,13 @@ def show(section: Section, numbering: plots.Numbering) -> None:
         table.number = numbering.next_table()
     if section.text:
         display(Markdown(section.markdown()))
+    source = ""
+    if survey_path is not None and conversations_path is not None:
+        source = section_provenance(section, survey_path, conversations_path).html()
     for figure in section.figures:
-        display(HTML(figure.to_html()))
+        display(HTML(figure.to_html() + source))
     for table in section.tables:
-        display(HTML(table.to_html()))
+        display(HTML(table.to_html() + source))
 
 
 # --- helpers ---------------------------------------------------------------------------
