@@ -15,6 +15,15 @@ def test_jupyter_book_is_held_below_2():
     assert environment.locked_versions()["jupyter-book"].startswith("1.")
 
 
+def test_jsonschema_is_held_below_the_slow_iri_checker():
+    # jsonschema 4.25 pulls in rfc3987-syntax, whose import compiles a grammar (1.5 s) in
+    # every papermill, nbconvert and Sphinx process: 20 notebooks pay it on each cold build.
+    locked = environment.locked_versions()
+    assert locked["jsonschema"] == "4.24.1"
+    assert "rfc3987-syntax" not in locked
+    assert "lark" not in locked
+
+
 def test_environment_yml_is_generated_from_the_lock():
     assert environment.render_environment() == environment.ENVIRONMENT.read_text()
 

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from nbformat import v4
 from notebook_fixtures import KERNELSPEC
 
-from survivors_perspectives import paths, reports
+from survivors_perspectives import country_report, paths, reports
 from survivors_perspectives.countries import countries_in_csv, slugify
 from survivors_perspectives.execute import execute_notebook
 
@@ -544,7 +544,9 @@ def test_a_missing_glue_key_is_named(tmp_path):
 
 
 def test_report_link_points_from_the_chapter_to_the_report():
-    link = BeautifulSoup(reports.report_link("Bosnia and Herzegovina")._repr_html_(), "html.parser")
+    link = BeautifulSoup(
+        country_report.report_link("Bosnia and Herzegovina")._repr_html_(), "html.parser"
+    )
     href = link.find("a")["href"]
     chapter = paths.BOOK_HTML / "countries" / "bosnia-and-herzegovina.html"
     target = (chapter.parent / href).resolve()

@@ -173,14 +173,17 @@ def test_all_problems_are_listed_at_once(tmp_path, survey_text):
     frame.loc[1, "gender"] = "F"
     frame.loc[2, "education"] = "Kindergarten"
     frame.loc[3, "caseload_exploitation_pct"] = "forty"
+    frame.loc[4, "caseload_online_pct"] = "140"  # readable, but out of range: the typed pass
     path = write(frame, tmp_path / "s.csv")
     problems = survey_problems(path)
-    assert len(problems) == 3
     assert [p.split(",")[0] for p in problems] == [
         f"{path}: column 'gender'",
         f"{path}: column 'education'",
         f"{path}: column 'caseload_exploitation_pct'",
+        f"{path}: column 'caseload_online_pct'",
     ]
+    assert "found 'forty'" in problems[2]
+    assert "expected a number from 0 to 100, found 140" in problems[3]
 
 
 # --- the conversations file -------------------------------------------------------------------

@@ -14,6 +14,7 @@ bars computed from them. Averages of slider answers are not counts and are shown
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -109,6 +110,23 @@ def show(
         display(HTML(figure.to_html() + source))
     for table in section.tables:
         display(HTML(table.to_html() + source))
+
+
+def report_link(country: str):
+    """Return the link a country chapter shows to its standalone report (an HTML display).
+
+    The chapter is ``<build>/html/countries/<slug>.html`` and the report
+    ``<build>/reports/<slug>.html``, so the link is relative and works offline. Show it from
+    a cell tagged ``remove-input`` and ``book-only``: the report should not link to itself.
+    """
+    from IPython.display import HTML
+
+    slug = html.escape(slugify(country))
+    return HTML(
+        f'<p class="sp-report-link">This chapter is also a standalone report on '
+        f"{html.escape(country)}, a single file that opens offline, to share: "
+        f'<a href="../../reports/{slug}.html">{slug}.html</a>.</p>'
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------

@@ -567,23 +567,6 @@ def export_country_pdf(
     return Path(output_pdf)
 
 
-def report_link(country: str):
-    """Return the link a country chapter shows to its standalone report (an HTML display).
-
-    The chapter is ``<build>/html/countries/<slug>.html`` and the report
-    ``<build>/reports/<slug>.html``, so the link is relative and works offline. Show it from
-    a cell tagged ``remove-input`` and ``book-only``: the report should not link to itself.
-    """
-    from IPython.display import HTML
-
-    slug = html.escape(slugify(country))
-    return HTML(
-        f'<p class="sp-report-link">This chapter is also a standalone report on '
-        f"{html.escape(country)}, a single file that opens offline, to share: "
-        f'<a href="../../reports/{slug}.html">{slug}.html</a>.</p>'
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # A folder of executed notebooks -> a folder of reports and an index.
 

@@ -220,8 +220,27 @@ def load_survey(path: Path | str) -> pd.DataFrame:
     problems = _structure_problems(path, list(text.columns))
     if problems:
         raise SurveyValidationError(path, problems)
+    raw_problems: list[dict] = []
     try:
         RAW_SCHEMA.validate(text, lazy=True)
     except pandera.errors.SchemaErrors as err:
-        raise SurveyValidationError(path, _problems_from(err, path, text)) from None
-    return validate_survey(cast_survey(text), path)
+        raw_problems = _problems_from(err, path, text)
+        # Blank the unreadable cells and check the rest too, so every problem is listed at
+        # once; a blanked cell's own follow-on complaint ("expected a value") is not repeated.
+        text = text.copy()
+        for problem in raw_problems:
+            if problem["row"] is not None and problem["column"] in text.columns:
+                text.iloc[problem["row"] - 1, text.columns.get_loc(problem["column"])] = ""
+    try:
+        frame = validate_survey(cast_survey(text), path)
+    except SurveyValidationError as err:
+        reported = {(p["column"], p["row"]) for p in raw_problems}
+        later = [p for p in err.problems if (p["column"], p["row"]) not in reported]
+        order = {name: i for i, name in enumerate(COLUMN_NAMES)}
+        problems = sorted(
+            raw_problems + later, key=lambda p: (p["row"] or 0, order.get(p["column"], -1))
+        )
+        raise SurveyValidationError(path, problems) from None
+    if raw_problems:
+        raise SurveyValidationError(path, raw_problems)
+    return frame
