@@ -222,6 +222,37 @@ def test_conversations_age_out_of_range(tmp_path, conversations_text):
     ]
 
 
+def test_conversations_problems_are_listed_at_once(tmp_path, conversations_text):
+    frame = conversations_text.copy()
+    participants = frame.index[frame["status"] == "participant"]
+    frame.loc[participants[0], "age_at_conversation"] = "twenty"
+    frame.loc[2, "country"] = "Atlantis"
+    frame.loc[3, "age_at_conversation"] = "35"
+    row = int(frame.index[(frame["status"] == "participant") & (frame["route_family"] == "1")][0])
+    frame.loc[row, "route_peer"] = "1"
+    path = write(frame, tmp_path / "c.csv")
+    first = int(participants[0])
+    problems = conversation_problems(path)
+    assert problems == [
+        f"{path}: column 'age_at_conversation', row {first + 1} (line {first + 2}): "
+        "expected a whole number, found 'twenty'",
+        f"{path}: column 'country', row 3 (line 4): expected a study country with conversations "
+        "(Albania, Colombia, Mexico, Moldova, Peru), found 'Atlantis'",
+        f"{path}: column 'age_at_conversation', row 4 (line 5): expected an age from 18 to 24, "
+        "found 35",
+        f"{path}: column 'route_family, route_peer', row {row + 1} (line {row + 2}): "
+        "expected at most one disclosure route, found 2",
+    ]
+
+
+def test_conversations_long_listings_are_capped(tmp_path, conversations_text):
+    frame = conversations_text.assign(country="Atlantis", gender="unknown")
+    path = write(frame, tmp_path / "c.csv")
+    problems = conversation_problems(path)
+    assert len(problems) == 51
+    assert problems[-1] == f"... and {2 * len(frame) - 50} more problems"
+
+
 # --- the command line and make ----------------------------------------------------------------
 
 

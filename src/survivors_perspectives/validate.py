@@ -94,7 +94,7 @@ def conversations_problems(path: Path) -> list[str]:
     try:
         load_conversations(path)
     except ConversationsError as error:
-        return str(error).splitlines()
+        return error.lines()
     return []
 
 

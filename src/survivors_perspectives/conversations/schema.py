@@ -101,11 +101,60 @@ NESTED_THEMES: dict[str, str] = {
     "disclosure_trusted_supporter": "disclosure_shared",
 }
 
-_MAX_LISTED = 8
+_MAX_LISTED = 50
 
 
 class ConversationsError(ValueError):
-    """A conversations file or codebook that breaks the contract."""
+    """A conversations file or codebook that breaks the contract.
+
+    Attributes
+    ----------
+    problems : list of str
+        One line per problem, each naming the file, column, row, what was expected and
+        what was found.
+    """
+
+    def __init__(self, message: str, problems: Iterable[str] | None = None):
+        self.problems = [message] if problems is None else list(problems)
+        super().__init__(message)
+
+    @classmethod
+    def listing(cls, path: Path | str, problems: list[str]) -> ConversationsError:
+        """Build the error for a file with ``problems``: a count, then one line each."""
+        head = f"{path}: {len(problems)} problem(s) with the conversations data"
+        return cls("\n".join([head, *cls(head, problems).lines()]), problems)
+
+    def lines(self) -> list[str]:
+        """Return the problems as listed (at most ``_MAX_LISTED``, then a count of the rest)."""
+        listed = self.problems[:_MAX_LISTED]
+        more = len(self.problems) - len(listed)
+        return [*listed, f"... and {more} more problems"] if more > 0 else listed
+
+
+class _Problems:
+    """Every problem found in a file, one per cell, so that all are reported at once.
+
+    A cell is reported once: when it fails an early check (a word where a number belongs,
+    say), its follow-on failures in later checks are not repeated.
+    """
+
+    def __init__(self, path: Path | str):
+        self.path = path
+        self.found: list[str] = []
+        self._cells: set[tuple[str, int | None]] = set()
+
+    def add(self, column: str, row: int | None, expected: str, found: str) -> None:
+        """Record that ``column`` at data row ``row`` held ``found`` where ``expected`` belongs."""
+        if (column, row) not in self._cells:
+            self._cells.add((column, row))
+            self.found.append(
+                f"{_where(self.path, column, row)}: expected {expected}, found {found}"
+            )
+
+    def raise_if_any(self) -> None:
+        """Raise a ``ConversationsError`` listing every recorded problem, if there are any."""
+        if self.found:
+            raise ConversationsError.listing(self.path, self.found)
 
 
 def _where(path: Path | str, column: str, row: int | None = None) -> str:
@@ -154,26 +203,28 @@ def theme_columns(codebook: pd.DataFrame) -> list[str]:
     return codebook["theme_id"].tolist()
 
 
-def _check_columns(raw: pd.DataFrame, themes: list[str], path: Path | str) -> None:
-    """Raise on a missing fixed column, an unknown column or a codebook theme without data."""
+def _column_problems(raw: pd.DataFrame, themes: list[str], path: Path | str) -> list[str]:
+    """List missing fixed columns, unknown columns and codebook themes without data."""
+    problems = []
     missing = [c for c in BASE_COLUMNS if c not in raw.columns]
     if missing:
-        raise ConversationsError(
+        problems.append(
             f"{path}: missing fixed column(s) {missing}; expected the columns "
             f"{list(BASE_COLUMNS)} followed by one column per codebook theme"
         )
     unknown = [c for c in raw.columns if c not in BASE_COLUMNS and c not in themes]
     if unknown:
-        raise ConversationsError(
+        problems.append(
             f"{path}: unknown theme column(s) {unknown}; expected only fixed columns and "
             f"theme ids of the codebook ({len(themes)} themes)"
         )
     absent = [t for t in themes if t not in raw.columns]
     if absent:
-        raise ConversationsError(
+        problems.append(
             f"{path}: theme(s) {absent} of the codebook have no column; expected one column "
             "per codebook theme (0/1, empty for people who declined)"
         )
+    return problems
 
 
 def _schema(themes: Iterable[str]) -> pa.DataFrameSchema:
@@ -196,8 +247,11 @@ def _schema(themes: Iterable[str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, strict=True, ordered=False)
 
 
-def _to_typed(raw: pd.DataFrame, themes: list[str], path: Path | str) -> pd.DataFrame:
-    """Convert text cells to typed columns, raising on a cell that is not a whole number."""
+def _to_typed(raw: pd.DataFrame, themes: list[str], problems: _Problems) -> pd.DataFrame:
+    """Convert text cells to typed columns, reporting cells that are not whole numbers.
+
+    A bad cell is left empty, so that the other checks still run on the rest of the file.
+    """
     frame = raw.copy()
     for column in frame.columns:
         frame[column] = frame[column].str.strip()
@@ -205,33 +259,24 @@ def _to_typed(raw: pd.DataFrame, themes: list[str], path: Path | str) -> pd.Data
         text = frame[column]
         numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
         bad = text.ne("") & (numbers.isna() | (numbers % 1 != 0))
-        if bad.any():
-            row = int(bad.idxmax())
-            raise ConversationsError(
-                f"{_where(path, column, row)}: expected a whole number, found {text[row]!r}"
-            )
-        frame[column] = numbers.astype("Int64")
+        for row in _rows(bad):
+            problems.add(column, row, "a whole number", repr(text[row]))
+        frame[column] = numbers.where(~bad).astype("Int64")
     text_columns = ["participant_id", "country", *ALLOWED]
     for column in text_columns:
         frame[column] = frame[column].where(frame[column] != "", None).astype("object")
     return frame
 
 
-def _report_schema_errors(error: pa.errors.SchemaErrors, frame: pd.DataFrame, path) -> str:
-    """Turn pandera's failure cases into lines naming column, row, expected and found."""
-    lines = []
-    cases = error.failure_cases
-    for case in cases.head(_MAX_LISTED).itertuples(index=False):
+def _schema_problems(error: pa.errors.SchemaErrors, problems: _Problems) -> None:
+    """Record pandera's failure cases as problems naming column, row, expected and found."""
+    for case in error.failure_cases.itertuples(index=False):
         row = None if pd.isna(case.index) else int(case.index)
         expected = _expected_text(str(case.column), str(case.check))
         found = (
             case.failure_case.item() if hasattr(case.failure_case, "item") else case.failure_case
         )
-        lines.append(f"{_where(path, str(case.column), row)}: expected {expected}, found {found!r}")
-    more = len(cases) - _MAX_LISTED
-    if more > 0:
-        lines.append(f"... and {more} more")
-    return "\n".join(lines)
+        problems.add(str(case.column), row, expected, repr(found))
 
 
 def _expected_text(column: str, check: str) -> str:
@@ -251,93 +296,69 @@ def _expected_text(column: str, check: str) -> str:
     return check
 
 
-def _first(mask: pd.Series) -> int | None:
-    """Return the first index where ``mask`` holds, or ``None``."""
-    return int(mask.idxmax()) if bool(mask.any()) else None
+def _rows(mask: pd.Series) -> list[int]:
+    """Return the index labels where ``mask`` holds (missing counts as false)."""
+    return [int(i) for i in mask.index[mask.fillna(False).astype(bool)]]
 
 
-def _check_rows(frame: pd.DataFrame, themes: list[str], path: Path | str) -> None:
+def _check_rows(frame: pd.DataFrame, themes: list[str], problems: _Problems) -> None:
     """Check the rules that tie columns together (status, derived, exclusive, nested)."""
     declined = frame["status"] == "declined"
-    participant = ~declined
+    participant = frame["status"] == "participant"
     for column in PARTICIPANT_FIELDS:
-        row = _first(participant & frame[column].isna())
-        if row is not None:
-            raise ConversationsError(
-                f"{_where(path, column, row)}: expected a value for a participant, "
-                "found an empty cell"
-            )
+        for row in _rows(participant & frame[column].isna()):
+            problems.add(column, row, "a value for a participant", "an empty cell")
     for column in (*PARTICIPANT_FIELDS, *themes):
-        row = _first(declined & frame[column].notna())
-        if row is not None:
-            raise ConversationsError(
-                f"{_where(path, column, row)}: expected an empty cell for a person who declined, "
-                f"found {frame.loc[row, column]!r}"
-            )
+        for row in _rows(declined & frame[column].notna()):
+            expected = "an empty cell for a person who declined"
+            problems.add(column, row, expected, repr(frame.loc[row, column]))
     for column in themes:
-        row = _first(participant & frame[column].isna())
-        if row is not None:
-            raise ConversationsError(
-                f"{_where(path, column, row)}: expected 0 or 1 for a participant, "
-                "found an empty cell"
-            )
-    row = _first(declined & frame["decline_reason"].isna())
-    if row is not None:
-        raise ConversationsError(
-            f"{_where(path, 'decline_reason', row)}: expected a reason for a person who declined, "
-            "found an empty cell"
-        )
-    row = _first(participant & frame["decline_reason"].notna())
-    if row is not None:
-        raise ConversationsError(
-            f"{_where(path, 'decline_reason', row)}: expected an empty cell for a participant, "
-            f"found {frame.loc[row, 'decline_reason']!r}"
-        )
-    older = frame["age_first_targeted"] >= frame["age_at_conversation"]
-    row = _first(older.fillna(False).astype(bool))
-    if row is not None:
-        raise ConversationsError(
-            f"{_where(path, 'age_first_targeted', row)}: expected an age below the age at the "
-            f"conversation ({frame.loc[row, 'age_at_conversation']}), "
-            f"found {frame.loc[row, 'age_first_targeted']}"
+        for row in _rows(participant & frame[column].isna()):
+            problems.add(column, row, "0 or 1 for a participant", "an empty cell")
+    for row in _rows(declined & frame["decline_reason"].isna()):
+        problems.add("decline_reason", row, "a reason for a person who declined", "an empty cell")
+    for row in _rows(participant & frame["decline_reason"].notna()):
+        found = repr(frame.loc[row, "decline_reason"])
+        problems.add("decline_reason", row, "an empty cell for a participant", found)
+    for row in _rows(frame["age_first_targeted"] >= frame["age_at_conversation"]):
+        problems.add(
+            "age_first_targeted",
+            row,
+            f"an age below the age at the conversation ({frame.loc[row, 'age_at_conversation']})",
+            str(frame.loc[row, "age_first_targeted"]),
         )
     people = frame[participant]
     for group, members in EXCLUSIVE_GROUPS.items():
         present = [m for m in members if m in people.columns]
-        several = people[present].sum(axis=1) > 1
-        row = _first(several)
-        if row is not None:
+        for row in _rows(people[present].sum(axis=1) > 1):
             found = [m for m in present if people.loc[row, m] == 1]
-            raise ConversationsError(
-                f"{_where(path, ', '.join(found), row)}: expected at most one {group}, "
-                f"found {len(found)}"
-            )
+            problems.add(", ".join(found), row, f"at most one {group}", str(len(found)))
     for derived, members in DERIVED_THEMES.items():
         present = [m for m in members if m in themes]
         if derived not in themes or not present:
             continue
         expected = (people[present].sum(axis=1) > 0).astype("Int64")
-        row = _first(people[derived] != expected)
-        if row is not None:
-            raise ConversationsError(
-                f"{_where(path, derived, row)}: expected {int(expected[row])} "
-                f"(1 exactly when any of {present} is 1), found {int(people.loc[row, derived])}"
+        for row in _rows(people[derived] != expected):
+            problems.add(
+                derived,
+                row,
+                f"{int(expected[row])} (1 exactly when any of {present} is 1)",
+                str(people.loc[row, derived]),
             )
     for child, parent in NESTED_THEMES.items():
         if child not in themes or parent not in themes:
             continue
-        row = _first((people[child] == 1) & (people[parent] == 0))
-        if row is not None:
-            raise ConversationsError(
-                f"{_where(path, child, row)}: expected 0 because {parent!r} is 0 "
-                f"({child!r} is only coded within {parent!r}), found 1"
-            )
+        for row in _rows((people[child] == 1) & (people[parent] == 0)):
+            expected = f"0 because {parent!r} is 0 ({child!r} is only coded within {parent!r})"
+            problems.add(child, row, expected, "1")
 
 
 def validate_conversations(
     raw: pd.DataFrame, codebook: pd.DataFrame, path: Path | str = "<frame>"
 ) -> pd.DataFrame:
     """Validate a frame of text cells against the codebook and return it typed.
+
+    Every problem is found before anything is raised, so one run lists them all.
 
     Parameters
     ----------
@@ -356,23 +377,28 @@ def validate_conversations(
     Raises
     ------
     ConversationsError
-        Naming the file, column, row, what was expected and what was found.
+        Listing every problem, each naming the file, column, row, what was expected and
+        what was found.
     """
     themes = theme_columns(codebook)
-    _check_columns(raw, themes, path)
-    frame = _to_typed(raw.reset_index(drop=True), themes, path)
-    bih = _first(frame["country"] == "Bosnia and Herzegovina")
-    if bih is not None:
-        raise ConversationsError(
-            f"{_where(path, 'country', bih)}: expected a country where conversations were held "
-            f"({', '.join(STUDY_COUNTRIES)}), found 'Bosnia and Herzegovina' (a study country "
-            "where no conversations took place)"
+    column_problems = _column_problems(raw, themes, path)
+    if column_problems:
+        raise ConversationsError.listing(path, column_problems)
+    problems = _Problems(path)
+    frame = _to_typed(raw.reset_index(drop=True), themes, problems)
+    for row in _rows(frame["country"] == "Bosnia and Herzegovina"):
+        problems.add(
+            "country",
+            row,
+            f"a country where conversations were held ({', '.join(STUDY_COUNTRIES)})",
+            "'Bosnia and Herzegovina' (a study country where no conversations took place)",
         )
     try:
         _schema(themes).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as error:
-        raise ConversationsError(_report_schema_errors(error, frame, path)) from None
-    _check_rows(frame, themes, path)
+        _schema_problems(error, problems)
+    _check_rows(frame, themes, problems)
+    problems.raise_if_any()
     return frame[[*BASE_COLUMNS, *themes]]
 
 
