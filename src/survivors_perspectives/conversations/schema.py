@@ -21,6 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from survivors_perspectives import paths
+from survivors_perspectives.problem_listing import capped
 
 #: Codebook of conversation themes (theme id, family, label, definition, report section).
 CODEBOOK = paths.REFERENCE / "conversation_codebook.csv"
@@ -101,8 +102,6 @@ NESTED_THEMES: dict[str, str] = {
     "disclosure_trusted_supporter": "disclosure_shared",
 }
 
-_MAX_LISTED = 50
-
 
 class ConversationsError(ValueError):
     """A conversations file or codebook that breaks the contract.
@@ -122,13 +121,11 @@ class ConversationsError(ValueError):
     def listing(cls, path: Path | str, problems: list[str]) -> ConversationsError:
         """Build the error for a file with ``problems``: a count, then one line each."""
         head = f"{path}: {len(problems)} problem(s) with the conversations data"
-        return cls("\n".join([head, *cls(head, problems).lines()]), problems)
+        return cls("\n".join([head, *capped(problems)]), problems)
 
     def lines(self) -> list[str]:
-        """Return the problems as listed (at most ``_MAX_LISTED``, then a count of the rest)."""
-        listed = self.problems[:_MAX_LISTED]
-        more = len(self.problems) - len(listed)
-        return [*listed, f"... and {more} more problems"] if more > 0 else listed
+        """Return the problems as the message lists them (capped, with a count of the rest)."""
+        return capped(self.problems)
 
 
 class _Problems:

@@ -15,10 +15,9 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
-from .schema import COLUMN_BY_NAME, COLUMN_NAMES, COLUMNS, FRAME_CHECKS, SurveySchema, dtype_of
+from survivors_perspectives.problem_listing import capped
 
-MAX_LISTED = 50
-"""Problems listed in full before the message summarises the rest."""
+from .schema import COLUMN_BY_NAME, COLUMN_NAMES, COLUMNS, FRAME_CHECKS, SurveySchema, dtype_of
 
 BOOLEAN_TEXT = {"true": True, "false": False}
 
@@ -36,9 +35,7 @@ class SurveyValidationError(ValueError):
     def __init__(self, path: Path | str, problems: list[dict]):
         self.path = str(path)
         self.problems = problems
-        lines = [_format(p) for p in problems[:MAX_LISTED]]
-        if len(problems) > MAX_LISTED:
-            lines.append(f"... and {len(problems) - MAX_LISTED} more problems")
+        lines = capped([_format(p) for p in problems])
         head = f"{self.path}: {len(problems)} problem(s) with the survey data"
         super().__init__("\n".join([head, *lines]))
 
