@@ -48,7 +48,10 @@ REFERENCE := $(wildcard data/reference/*.csv data/reference/*.json)
 DATA_INPUTS := $(SURVEY) $(CONVERSATIONS) $(REFERENCE)
 NOTEBOOK_PARAMETERS := -p survey_path "$(SURVEY)" -p conversations_path "$(CONVERSATIONS)" \
 	-p derived_dir "$(DERIVED_DIR)"
-EXECUTE := $(PY) -m survivors_perspectives.execute --kernel $(KERNEL) --log-dir $(LOGS)
+# Validated frames are stored for the run's notebooks, keyed on the files' bytes and the code
+# (src/survivors_perspectives/frame_store.py), so each input is validated once per build.
+WITH_FRAMES := SURVIVORS_PERSPECTIVES_FRAMES="$(abspath $(BUILD)/frames)"
+EXECUTE := $(WITH_FRAMES) $(PY) -m survivors_perspectives.execute --kernel $(KERNEL) --log-dir $(LOGS)
 
 # Country chapters: the list of countries comes from the data, through a generated include
 # file, so a new country gets its chapter without code changes (and `make help` needs no venv).
@@ -103,7 +106,7 @@ validate: | $(EDITABLE_STAMP) ## Check the input files (DATA=..., CONVERSATIONS_
 
 $(VALIDATED): $(DATA_INPUTS) | $(EDITABLE_STAMP)
 	@mkdir -p $(@D)
-	$(PY) -m survivors_perspectives.validate --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
+	$(WITH_FRAMES) $(PY) -m survivors_perspectives.validate --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
 	touch $@
 
 $(BUILD)/countries.mk: $(VALIDATED) src/survivors_perspectives/countries.py
@@ -139,7 +142,7 @@ $(REPORTS_INDEX): $(COUNTRY_NOTEBOOKS) $(REPORT_DEPS) $(REPORT_TEMPLATE) CITATIO
 # Derived tables: the replication table, the audit of the report's numbers, and the robustness
 # runs over generator seeds (cached on their inputs, so unchanged inputs cost nothing).
 $(DERIVED) &: $(DERIVE_DEPS) $(VALIDATED)
-	$(PY) -m survivors_perspectives.derive --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)" \
+	$(WITH_FRAMES) $(PY) -m survivors_perspectives.derive --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)" \
 		--out $(DERIVED_DIR) --seeds $(ROBUSTNESS_SEEDS)
 
 # Each notebook's package modules (and, for those that read them, the derived tables) are

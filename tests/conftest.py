@@ -27,6 +27,12 @@ def built_html() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _no_frame_store(monkeypatch):
+    # Tests see validation run, whatever the developer's shell sets; test_frame_store opts in.
+    monkeypatch.delenv("SURVIVORS_PERSPECTIVES_FRAMES", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _close_figures():
     yield
     import matplotlib.pyplot as plt

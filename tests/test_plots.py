@@ -4,7 +4,7 @@ import re
 
 import pandas as pd
 
-from survivors_perspectives import plots
+from survivors_perspectives import paths, plots
 from survivors_perspectives.countries import COUNTRIES
 
 
@@ -44,3 +44,51 @@ def test_country_bars_html_has_alt_caption_and_is_deterministic():
 def test_numbering_counts_figures_and_tables_separately():
     numbering = plots.Numbering()
     assert [numbering.next_figure(), numbering.next_figure(), numbering.next_table()] == [1, 2, 1]
+
+
+def _overflow_inches(fig) -> float:
+    """How far the drawn content reaches outside the canvas (0 when everything fits)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    content = fig.get_tightbbox(canvas.get_renderer())
+    width, height = fig.get_size_inches()
+    return max(0.0, -content.x0, -content.y0, content.x1 - width, content.y1 - height)
+
+
+def test_overflow_check_sees_a_label_outside_the_canvas():
+    fig, ax = plots.new_figure()
+    ax.plot([0, 1], [0, 1])
+    assert _overflow_inches(fig) == 0.0
+    fig.text(1.1, 0.5, "outside")
+    assert _overflow_inches(fig) > 0.5
+
+
+def test_every_chapter_figure_fits_its_canvas():
+    # PNGs are saved without a tight bounding box, so a label drawn past the edge would be
+    # cut off; constrained layout must keep each one inside.
+    from survivors_perspectives import country_report as cr
+    from survivors_perspectives import overview
+    from survivors_perspectives.conversations.schema import load_conversations
+    from survivors_perspectives.reference import load_reference
+    from survivors_perspectives.survey import load_survey
+
+    survey, reference = load_survey(paths.SURVEY), load_reference()
+    conversations = load_conversations(paths.CONVERSATIONS)
+    sections = [
+        overview.sample_by_country(survey),
+        overview.profiles(survey, reference),
+        overview.key_figures(survey),
+    ]
+    for country in ("Peru", "Bosnia and Herzegovina"):
+        sections.append(cr.respondents(survey, country, reference))
+        for name in ("caseloads", "boys_and_girls", "offenders", "exchange", "facilitation"):
+            sections.append(getattr(cr, name)(survey, country))
+        for name in ("forms_of_abuse", "barriers", "beliefs", "government", "awareness"):
+            sections.append(getattr(cr, name)(survey, country))
+        sections.append(cr.conversations(conversations, country))
+    figures = [figure for section in sections for figure in section.figures]
+    assert len(figures) >= 15
+    overflowing = {f.caption: round(_overflow_inches(f.fig), 3) for f in figures}
+    assert {caption: inches for caption, inches in overflowing.items() if inches > 0.01} == {}

@@ -237,6 +237,16 @@ def test_holm_adjustment_matches_the_step_down_rule():
     assert np.isnan(adjusted[4])
 
 
+def test_holm_agrees_with_statsmodels_including_ties_and_zeros():
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 5, 19, 40):
+        for p in (rng.random(size), np.round(rng.random(size), 1), np.r_[np.zeros(size), 0.5]):
+            expected = multipletests(p, method="holm")[1]
+            np.testing.assert_array_equal(stats.adjust_family(p, "holm"), expected)
+
+
 def test_benjamini_hochberg_adjustment():
     p = [0.01, 0.04, 0.03, 0.005]
     # sorted 0.005*4/1=0.02, 0.01*4/2=0.02, 0.03*4/3=0.04, 0.04*4/4=0.04

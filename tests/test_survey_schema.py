@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from survivors_perspectives import paths
-from survivors_perspectives.survey import schema
+from survivors_perspectives.survey import contract, schema
 from survivors_perspectives.survey.datapackage import build_datapackage
 from survivors_perspectives.survey.load import SurveyValidationError, load_survey
 
@@ -76,7 +76,7 @@ def test_datapackage_is_generated_from_the_schema(package):
 
 def test_datapackage_and_pandera_schema_agree(package):
     fields = package["resources"][0]["schema"]["fields"]
-    assert [f["name"] for f in fields] == list(schema.SurveySchema.columns)
+    assert [f["name"] for f in fields] == list(contract.SurveySchema.columns)
     kinds = {"category": "string", "boolean": "boolean", "integer": "integer", "id": "string"}
     pandera_types = {
         "category": "category",
@@ -86,7 +86,7 @@ def test_datapackage_and_pandera_schema_agree(package):
     }
     for field in fields:
         col = schema.COLUMN_BY_NAME[field["name"]]
-        pa_col = schema.SurveySchema.columns[field["name"]]
+        pa_col = contract.SurveySchema.columns[field["name"]]
         assert field["type"] == kinds[col.kind], field["name"]
         assert str(pa_col.dtype).startswith(pandera_types[col.kind]), field["name"]
         assert field["description"] == col.question == pa_col.description

@@ -1,10 +1,12 @@
 """Execute a template notebook with papermill into the book, safely.
 
 Papermill writes its output while it runs, so a failed run would leave a half-executed
-notebook that make then treats as up to date. Here the notebook is executed into a temporary
-file beside the destination, checked for error outputs, made deterministic and retitled, and
-only then moved into place. Any failure leaves the previous good notebook untouched and exits
-non-zero with the failing cell shown.
+notebook that make then treats as up to date. Here papermill keeps the notebook in memory (its
+per-cell saves, two a cell with a full JSON-schema validation each, cost about a second per
+chapter and nothing reads them); the result is checked for error outputs, made deterministic
+and retitled, written to a temporary file beside the destination and only then moved into
+place. Any failure leaves the previous good notebook untouched and exits non-zero with the
+failing cell shown.
 
 Usage::
 
@@ -89,47 +91,39 @@ def execute_notebook(
     template, output = Path(template), Path(output)
     if not template.is_file():
         raise NotebookExecutionError(f"{template}: template notebook not found")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(
-        prefix=f".{output.stem}.", suffix=".partial.ipynb", dir=output.parent
-    )
-    os.close(handle)
-    tmp = Path(tmp_name)
     log_handler = _attach_log(log_dir, output)
     try:
         try:
-            papermill.execute_notebook(
+            notebook = papermill.execute_notebook(
                 str(template),
-                str(tmp),
+                None,  # kept in memory: written once, below, after the checks
                 parameters=parameters or {},
+                request_save_on_cell_execute=False,
                 kernel_name=kernel,
                 cwd=str(paths.ROOT),
                 execution_timeout=timeout,
                 progress_bar=False,
                 log_output=False,
+                # Every cell has run by then; a graceful shutdown only waits on polling.
+                shutdown_kernel="immediate",
             )
         except papermill.PapermillExecutionError as error:
             raise NotebookExecutionError(
                 f"{template} failed in cell [{error.exec_count}]; {output} left unchanged\n"
                 f"{error.ename}: {error.evalue}\n{_strip_ansi(chr(10).join(error.traceback))}"
             ) from None
-        notebook = nbformat.read(tmp, as_version=4)
-        errors = find_error_outputs(notebook)
-        if errors:
-            raise NotebookExecutionError(f"{template}: error outputs in cells {errors}")
-        # Record where the notebook came from and went, not the temporary file papermill saw.
-        notebook.metadata.setdefault("papermill", {}).update(
-            input_path=str(template), output_path=str(output)
-        )
-        finalise_notebook(notebook, title=title)
-        nbformat.write(notebook, tmp)
-        tmp.chmod(0o644)
-        os.replace(tmp, output)
     finally:
-        tmp.unlink(missing_ok=True)
         if log_handler is not None:
             logging.getLogger("papermill").removeHandler(log_handler)
             log_handler.close()
+    errors = find_error_outputs(notebook)
+    if errors:
+        raise NotebookExecutionError(f"{template}: error outputs in cells {errors}")
+    notebook.metadata.setdefault("papermill", {}).update(
+        input_path=str(template), output_path=str(output)
+    )
+    finalise_notebook(notebook, title=title)
+    _write_atomically(notebook, output)
     return output
 
 
@@ -211,6 +205,22 @@ def _stabilise_outputs(cell: nbformat.NotebookNode, index: int) -> None:
         for number, random_id in enumerate(found):
             text = re.sub(rf"\bT_{random_id}(?=[_\"'\s])", f"T_c{index}t{number}", text)
         data["text/html"] = text
+
+
+def _write_atomically(notebook: nbformat.NotebookNode, output: Path) -> None:
+    """Write ``notebook`` beside ``output``, then rename it into place (or leave ``output``)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(
+        prefix=f".{output.stem}.", suffix=".partial.ipynb", dir=output.parent
+    )
+    os.close(handle)
+    tmp = Path(tmp_name)
+    try:
+        nbformat.write(notebook, tmp)
+        tmp.chmod(0o644)
+        os.replace(tmp, output)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _strip_ansi(text: str) -> str:

@@ -44,11 +44,16 @@ def _slug(country: str) -> str:
     return country.lower().replace(" ", "-")
 
 
-def _in(frame: Frame, subset: str = "everyone", country: str | None = None) -> Frame:
+def _in(frame: Frame, subset: str = "everyone", country: str | None = None, columns=None) -> Frame:
+    """Rows of ``subset`` (in ``country``); only ``columns`` when given.
+
+    Selecting the columns before the rows matters: a row filter copies every one of the
+    survey's 86 columns, and a replication table applies some three hundred of them.
+    """
     mask = ASKED_IF[subset](frame).to_numpy().copy()
     if country is not None:
         mask &= (frame["country"] == country).to_numpy()
-    return frame.loc[mask]
+    return frame.loc[mask] if columns is None else frame.loc[mask, columns]
 
 
 def pct(column: str, levels, subset: str = "everyone", where=None) -> Callable[[Frame], float]:
@@ -56,8 +61,10 @@ def pct(column: str, levels, subset: str = "everyone", where=None) -> Callable[[
     levels = levels if isinstance(levels, list | tuple | set) else [levels]
 
     def f(frame: Frame, country: str | None = None) -> float:
-        part = _in(frame, subset, country)
-        if where is not None:
+        if where is None:
+            part = _in(frame, subset, country, [column])
+        else:
+            part = _in(frame, subset, country)
             part = part.loc[where(part).to_numpy()]
         values = part[column].dropna()
         if len(values) == 0:
@@ -72,7 +79,7 @@ def count(column: str, levels, subset: str = "everyone") -> Callable[[Frame], fl
     levels = levels if isinstance(levels, list | tuple | set) else [levels]
 
     def f(frame: Frame, country: str | None = None) -> float:
-        part = _in(frame, subset, country)
+        part = _in(frame, subset, country, [column])
         return float(part[column].isin(list(levels)).sum())
 
     return f
@@ -82,7 +89,7 @@ def mean(column: str | Callable[[Frame], pd.Series], subset: str = "everyone"):
     """Average of a numeric column (or of a derived series) over ``subset``'s answers."""
 
     def f(frame: Frame, country: str | None = None) -> float:
-        part = _in(frame, subset, country)
+        part = _in(frame, subset, country, None if callable(column) else [column])
         values = column(part) if callable(column) else part[column]
         return float(pd.to_numeric(values, errors="coerce").astype(float).mean())
 
@@ -130,7 +137,7 @@ def test_statistic(test_id: str) -> Callable[[Frame], float]:
 
 def _modal_band_upper(column: str, subset: str) -> Callable[[Frame], float]:
     def f(frame: Frame) -> float:
-        values = _in(frame, subset)[column].dropna().astype(float)
+        values = _in(frame, subset, columns=[column])[column].dropna().astype(float)
         bands = pd.cut(values, [-0.5, 25, 50, 75, 100], labels=[25, 50, 75, 100])
         return float(bands.value_counts().idxmax())
 

@@ -151,7 +151,10 @@ class Figure:
         """Return the figure as PNG bytes with no time or software metadata."""
         if self._png is None:
             buffer = io.BytesIO()
-            self.fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+            # No bbox_inches="tight": constrained layout already keeps every label inside the
+            # canvas (tests/test_plots.py checks each chapter's figures), and the tight box
+            # costs a second draw, a third of a chapter's rendering time.
+            self.fig.savefig(buffer, format="png", metadata={"Software": None})
             self._png = buffer.getvalue()
         return self._png
 

@@ -339,7 +339,21 @@ def adjust_family(p_values: Sequence[float], method: str = "holm") -> np.ndarray
     adjusted = np.full_like(p, np.nan)
     present = ~np.isnan(p)
     if present.any():
-        adjusted[present] = multipletests(p[present], method=method)[1]
+        adjust = _holm if method == "holm" else lambda q: multipletests(q, method=method)[1]
+        adjusted[present] = adjust(p[present])
+    return adjusted
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjustment, as statsmodels computes it.
+
+    Done here because statsmodels' Holm branch calls ``gc.collect()`` on every call, which
+    costs some 80 ms in a notebook holding figures and frames (0.9 s of one chapter).
+    """
+    order = np.argsort(p, kind="mergesort")
+    steps = p[order] * np.arange(len(p), 0, -1)
+    adjusted = np.empty_like(p)
+    adjusted[order] = np.minimum(np.maximum.accumulate(steps), 1.0)
     return adjusted
 
 

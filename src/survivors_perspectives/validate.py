@@ -72,7 +72,8 @@ def country_size_problems(survey, path: Path) -> list[str]:
 
 def survey_problems(path: Path) -> list[str]:
     """Return every problem with a survey file (empty list when it is valid)."""
-    from survivors_perspectives.survey.load import SurveyValidationError, load_survey
+    from survivors_perspectives.survey import load_survey
+    from survivors_perspectives.survey.load import SurveyValidationError
 
     problems = file_problems(path)
     if problems:

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
-from survivors_perspectives import paths
+from survivors_perspectives import frame_store, paths
 from survivors_perspectives.problem_listing import capped
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 #: Codebook of conversation themes (theme id, family, label, definition, report section).
 CODEBOOK = paths.REFERENCE / "conversation_codebook.csv"
@@ -226,6 +229,9 @@ def _column_problems(raw: pd.DataFrame, themes: list[str], path: Path | str) -> 
 
 def _schema(themes: Iterable[str]) -> pa.DataFrameSchema:
     """Build the pandera schema for the typed frame (types, ranges, allowed values)."""
+    # Imported here: a notebook reading a stored validated frame never needs pandera (0.3 s).
+    import pandera.pandas as pa
+
     columns: dict[str, pa.Column] = {
         "participant_id": pa.Column(str, pa.Check.str_length(min_value=1), unique=True),
         "country": pa.Column(str, pa.Check.isin(STUDY_COUNTRIES)),
@@ -377,6 +383,8 @@ def validate_conversations(
         Listing every problem, each naming the file, column, row, what was expected and
         what was found.
     """
+    import pandera.errors  # here, not on import: see _schema
+
     themes = theme_columns(codebook)
     column_problems = _column_problems(raw, themes, path)
     if column_problems:
@@ -390,9 +398,10 @@ def validate_conversations(
             f"a country where conversations were held ({', '.join(STUDY_COUNTRIES)})",
             "'Bosnia and Herzegovina' (a study country where no conversations took place)",
         )
+    schema = _schema(themes)
     try:
-        _schema(themes).validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as error:
+        schema.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as error:
         _schema_problems(error, problems)
     _check_rows(frame, themes, problems)
     problems.raise_if_any()
@@ -402,13 +411,21 @@ def validate_conversations(
 def load_conversations(
     path: Path | str = paths.CONVERSATIONS, codebook_path: Path | str = CODEBOOK
 ) -> pd.DataFrame:
-    """Read and validate a conversations file (synthetic, or a coded real file)."""
+    """Read and validate a conversations file (synthetic, or a coded real file).
+
+    Within a build the validated frame comes from the frame store when this file and
+    codebook were validated by this code before (see ``frame_store``).
+    """
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError) as error:
-        raise ConversationsError(f"{path}: cannot be read as CSV ({error})") from error
-    return validate_conversations(raw, load_codebook(codebook_path), path)
+
+    def validate() -> pd.DataFrame:
+        try:
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        except (OSError, pd.errors.ParserError) as error:
+            raise ConversationsError(f"{path}: cannot be read as CSV ({error})") from error
+        return validate_conversations(raw, load_codebook(codebook_path), path)
+
+    return frame_store.load_or_compute("conversations", [path, codebook_path], validate)
 
 
 def participants(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """The frontline-worker survey: its columns (schema), loader and the report's tests.
 
-``schema`` holds the column list, allowed answers, questions and the pandera schema;
-``load`` reads and validates a CSV; ``published_tests`` lists the report's 19 tests as data.
+``schema`` holds the column list, allowed answers and questions; ``contract`` the pandera
+schemas built from them; ``load`` reads and validates a CSV; ``published_tests`` lists the
+report's 19 tests as data. ``SurveySchema`` and ``load_survey`` import pandera only when used.
 """
 
 from .schema import (
@@ -12,7 +13,6 @@ from .schema import (
     COLUMNS,
     COUNTRIES,
     ORDERED,
-    SurveySchema,
 )
 
 __all__ = [
@@ -29,7 +29,25 @@ __all__ = [
 
 
 def load_survey(path):
-    """Read, type and validate a survey CSV (see ``survey.load.load_survey``)."""
-    from .load import load_survey as _load
+    """Read, type and validate a survey CSV (see ``survey.load.load_survey``).
 
-    return _load(path)
+    Within a build the validated frame is read from the frame store when this exact file
+    was validated by this exact code before (see ``frame_store``), without importing pandera.
+    """
+    from survivors_perspectives import frame_store
+
+    def validate():
+        from .load import load_survey as _load
+
+        return _load(path)
+
+    return frame_store.load_or_compute("survey", [path], validate)
+
+
+def __getattr__(name):
+    # The pandera schema is built on first use, not on import (see ``contract``).
+    if name == "SurveySchema":
+        from .contract import SurveySchema
+
+        return SurveySchema
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

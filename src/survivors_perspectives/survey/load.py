@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.errors
-import pandera.pandas as pa
 
 from survivors_perspectives.problem_listing import capped
 
-from .schema import COLUMN_BY_NAME, COLUMN_NAMES, COLUMNS, FRAME_CHECKS, SurveySchema, dtype_of
+from .contract import FRAME_CHECKS, RAW_SCHEMA, SurveySchema
+from .schema import COLUMN_BY_NAME, COLUMN_NAMES, COLUMNS, dtype_of
 
 BOOLEAN_TEXT = {"true": True, "false": False}
 
@@ -47,27 +47,6 @@ def _format(problem: dict) -> str:
         if problem.get("respondent_id"):
             where += f" ({problem['respondent_id']})"
     return f"{problem['file']}: {where}: expected {problem['expected']}, found {problem['found']!r}"
-
-
-def _raw_schema() -> pa.DataFrameSchema:
-    """Build the checks on the text as read, before conversion."""
-    columns = {}
-    for col in COLUMNS:
-        if col.kind == "category":
-            check = pa.Check.isin(
-                [*col.categories, ""], error=f"one of {list(col.categories)} or empty"
-            )
-        elif col.kind == "boolean":
-            check = pa.Check.isin(["true", "false", ""], error="'true', 'false' or empty")
-        elif col.kind == "integer":
-            check = pa.Check.str_matches(r"^(\d+)?$", error="a whole number or empty")
-        else:
-            check = pa.Check.str_matches(r"^.+$", error="a non-empty identifier")
-        columns[col.name] = pa.Column(str, checks=check, nullable=False)
-    return pa.DataFrameSchema(columns, strict=False, name="SurveyText")
-
-
-RAW_SCHEMA = _raw_schema()
 
 
 def _expected_for(column: str, check: str) -> str:

@@ -8,7 +8,9 @@ become one boolean column per option, ratings ordered categories, sliders intege
 Skip logic is part of the contract: a question asked only of some workers (e.g. about boys,
 only of workers who supported boys) must be empty for everyone else. Every column names its
 condition in ``asked_if``; ``ASKED_IF`` holds the condition as a function of the frame, so the
-pandera schema, the generator and the data package read the same rule.
+pandera schema (``contract``), the generator and the data package read the same rule. This
+module imports no pandera: reading column definitions, or a stored validated frame, does not
+pay for it.
 
 Options the report does not name (13 of the 18 barriers, some services, beliefs and
 government areas, the relationship and exchange options) are our assumptions; their
@@ -21,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
-import pandera.pandas as pa
 
 from survivors_perspectives.countries import COUNTRIES
 
@@ -417,91 +418,3 @@ def dtype_of(column: Column):
     if column.kind == "integer":
         return pd.Int64Dtype()
     return pd.StringDtype()
-
-
-FRAME_CHECKS: dict[str, tuple[str, str]] = {}
-"""Error text of each frame-level check -> (column it is about, what was expected).
-
-pandera reports a failing frame-level check by its error text and the row, so the text
-carries the column name and this registry turns it back into column and expectation.
-"""
-
-
-def _frame_check(fn: Callable[[pd.DataFrame], pd.Series], column: str, expect: str) -> pa.Check:
-    error = f"{column}: {expect}"
-    FRAME_CHECKS[error] = (column, expect)
-    return pa.Check(fn, error=error)
-
-
-def _skip_check(column: Column) -> pa.Check:
-    """Check that ``column`` is filled exactly where its question was asked."""
-    asked = ASKED_IF[column.asked_if]
-    nullable = column.nullable
-
-    def check(df: pd.DataFrame) -> pd.Series:
-        mask = asked(df)
-        filled = df[column.name].notna()
-        ok = ~mask & ~filled | mask & (filled | nullable)
-        return ok
-
-    expect = f"empty unless asked of {ASKED_IF_TEXT[column.asked_if]}"
-    if not nullable:
-        expect += ", and answered when asked"
-    return _frame_check(check, column.name, expect)
-
-
-def _age_sum_check(sex: str) -> pa.Check:
-    cols = list(AGE_BANDS[sex])
-
-    def check(df: pd.DataFrame) -> pd.Series:
-        part = df[cols]
-        total = part.sum(axis=1, skipna=True)
-        return part.isna().all(axis=1) | (total == 100)
-
-    return _frame_check(check, cols[0], f"{', '.join(cols)} summing to 100")
-
-
-def _someone_supported(df: pd.DataFrame) -> pd.Series:
-    return _is_true(df["supported_boys"]) | _is_true(df["supported_girls"])
-
-
-def _column_schema(column: Column) -> pa.Column:
-    checks = []
-    if column.kind == "integer":
-        checks.append(pa.Check.in_range(column.minimum, column.maximum))
-    if column.kind == "id":
-        checks.append(pa.Check.str_matches(r"^[A-Z]{3}-\d{4,}$"))
-    return pa.Column(
-        dtype_of(column),
-        checks=checks,
-        nullable=column.kind != "id",
-        unique=column.kind == "id",
-        description=column.question,
-        title=column.name,
-    )
-
-
-def build_schema() -> pa.DataFrameSchema:
-    """Build the pandera schema of a loaded (typed) survey frame.
-
-    Column checks cover types, allowed answers (through the categorical dtype) and slider
-    ranges; frame checks cover skip logic, the age bands summing to 100 and the hurdle
-    question (every worker supported boys or girls).
-    """
-    checks = [_skip_check(c) for c in COLUMNS if c.kind != "id"]
-    checks += [_age_sum_check("boys"), _age_sum_check("girls")]
-    checks.append(
-        _frame_check(_someone_supported, "supported_boys", "supported_boys or supported_girls true")
-    )
-    return pa.DataFrameSchema(
-        {c.name: _column_schema(c) for c in COLUMNS},
-        checks=checks,
-        strict=True,
-        ordered=True,
-        name="SurveySchema",
-        description="Frontline support worker survey, one row per respondent.",
-    )
-
-
-SurveySchema: pa.DataFrameSchema = build_schema()
-"""The pandera schema any dataset of this shape (synthetic or real) must satisfy."""
