@@ -93,3 +93,19 @@ def test_find_error_outputs_flags_stored_tracebacks(tmp_path):
     ]
     assert find_error_outputs(notebook) == [1]
     json.dumps(notebook)  # still a valid notebook structure
+
+
+def test_nothing_is_written_beside_the_destination_while_cells_run(tmp_path):
+    # Papermill's own per-cell saves (two a cell, each validating the whole notebook) are
+    # off: the notebook stays in memory until every cell has run and passed the checks.
+    out_dir = tmp_path / "book"
+    out_dir.mkdir()
+    template = write_notebook(
+        tmp_path / "t.ipynb",
+        f"import os\nseen = sorted(os.listdir({str(out_dir)!r}))",
+        "print(seen)",
+    )
+    out = execute_notebook(template, out_dir / "peru.ipynb", {"country": "Peru"})
+    printed = nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"]
+    assert printed.strip() == "[]"
+    assert sorted(p.name for p in out_dir.iterdir()) == ["peru.ipynb"]

@@ -148,3 +148,17 @@ def test_a_stored_frame_loads_without_importing_pandera(store):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["413", "False"]
+
+
+def test_chapter_modules_do_not_import_pandera():
+    # pandera is needed only to validate; a notebook reading a stored frame skips 0.3 s.
+    code = (
+        "import sys\n"
+        "import survivors_perspectives.country_report, survivors_perspectives.overview\n"
+        "import survivors_perspectives.course, survivors_perspectives.cross_country\n"
+        "import survivors_perspectives.conversations.country\n"
+        "print('pandera' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
