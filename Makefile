@@ -49,10 +49,14 @@ REFERENCE := $(wildcard data/reference/*.csv data/reference/*.json)
 DATA_INPUTS := $(SURVEY) $(CONVERSATIONS) $(REFERENCE)
 NOTEBOOK_PARAMETERS := -p survey_path "$(SURVEY)" -p conversations_path "$(CONVERSATIONS)" \
 	-p derived_dir "$(DERIVED_DIR)"
-# Validated frames are stored for the run's notebooks, keyed on the files' bytes and the code
-# (src/survivors_perspectives/frame_store.py), so each input is validated once per build.
-WITH_FRAMES := SURVIVORS_PERSPECTIVES_FRAMES="$(abspath $(BUILD)/frames)"
-EXECUTE := $(WITH_FRAMES) $(PY) -m survivors_perspectives.execute --kernel $(KERNEL) --log-dir $(LOGS)
+# What every step that reads the data is told: where validated frames are stored for the run's
+# notebooks (keyed on the files' bytes and the code, src/survivors_perspectives/frame_store.py,
+# so each input is validated once per build), and which countries outside the study the data
+# may hold (EXTRA_COUNTRIES="Kenya,Ghana"; any other name must be one of the six).
+EXTRA_COUNTRIES ?=
+PIPELINE_ENV := SURVIVORS_PERSPECTIVES_FRAMES="$(abspath $(BUILD)/frames)" \
+	SURVIVORS_PERSPECTIVES_EXTRA_COUNTRIES="$(EXTRA_COUNTRIES)"
+EXECUTE := $(PIPELINE_ENV) $(PY) -m survivors_perspectives.execute --kernel $(KERNEL) --log-dir $(LOGS)
 
 # Country chapters: the list of countries comes from the data, through a generated include
 # file, so a new country gets its chapter without code changes (and `make help` needs no venv).
@@ -81,7 +85,7 @@ help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
 	@echo "Variables: DATA=<survey.csv> CONVERSATIONS_DATA=<conversations.csv> SEED=$(SEED) SCALE=$(SCALE)"
-	@echo "           ROBUSTNESS_SEEDS=$(ROBUSTNESS_SEEDS)"
+	@echo "           ROBUSTNESS_SEEDS=$(ROBUSTNESS_SEEDS) EXTRA_COUNTRIES=<names outside the study, comma-separated>"
 
 .PHONY: venv
 venv: $(EDITABLE_STAMP) ## Create .venv from requirements.lock and register its Jupyter kernel
@@ -103,7 +107,7 @@ $(EDITABLE_STAMP): $(VENV_STAMP) pyproject.toml
 # Validation runs before any notebook: a malformed file stops the build with every problem listed.
 .PHONY: validate
 validate: | $(EDITABLE_STAMP) ## Check the input files (DATA=..., CONVERSATIONS_DATA=...) and list every problem
-	$(PY) -m survivors_perspectives.validate --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
+	$(PIPELINE_ENV) $(PY) -m survivors_perspectives.validate --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
 
 # Where Python may not write bytecode (PYTHONDONTWRITEBYTECODE is set on CI), each of a build's
 # two dozen processes would compile the package from source again (0.25 s each): compile it
@@ -115,7 +119,7 @@ $(BYTECODE): $(PKG_SRC) | $(EDITABLE_STAMP)
 
 $(VALIDATED): $(DATA_INPUTS) | $(EDITABLE_STAMP) $(BYTECODE)
 	@mkdir -p $(@D)
-	$(WITH_FRAMES) $(PY) -m survivors_perspectives.validate --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
+	$(PIPELINE_ENV) $(PY) -m survivors_perspectives.validate --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
 	touch $@
 
 $(BUILD)/countries.mk: $(VALIDATED) src/survivors_perspectives/countries.py
@@ -151,7 +155,7 @@ $(REPORTS_INDEX): $(COUNTRY_NOTEBOOKS) $(REPORT_DEPS) $(REPORT_TEMPLATE) CITATIO
 # Derived tables: the replication table, the audit of the report's numbers, and the robustness
 # runs over generator seeds (cached on their inputs, so unchanged inputs cost nothing).
 $(DERIVED) &: $(DERIVE_DEPS) $(VALIDATED)
-	$(WITH_FRAMES) $(PY) -m survivors_perspectives.derive --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)" \
+	$(PIPELINE_ENV) $(PY) -m survivors_perspectives.derive --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)" \
 		--out $(DERIVED_DIR) --seeds $(ROBUSTNESS_SEEDS)
 
 # Each notebook's package modules (and, for those that read them, the derived tables) are

@@ -27,9 +27,10 @@ def built_html() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _no_frame_store(monkeypatch):
-    # Tests see validation run, whatever the developer's shell sets; test_frame_store opts in.
+def _pipeline_environment_unset(monkeypatch):
+    # Tests see validation run on the six study countries, whatever the developer's shell sets.
     monkeypatch.delenv("SURVIVORS_PERSPECTIVES_FRAMES", raising=False)
+    monkeypatch.delenv("SURVIVORS_PERSPECTIVES_EXTRA_COUNTRIES", raising=False)
 
 
 @pytest.fixture(autouse=True)

@@ -68,3 +68,16 @@ def test_makefile_include():
 def test_cli_reports_missing_file(tmp_path, capsys):
     assert main([str(tmp_path / "none.csv"), "--makefile"]) == 1
     assert "none.csv" in capsys.readouterr().err
+
+
+def test_countries_outside_the_study_are_declared_not_guessed(monkeypatch):
+    from survivors_perspectives.countries import (
+        EXTRA_COUNTRIES_VARIABLE,
+        allowed_countries,
+        extra_countries,
+    )
+
+    assert extra_countries() == ()
+    monkeypatch.setenv(EXTRA_COUNTRIES_VARIABLE, " Kenya, Ghana ,Kenya,Peru,")
+    assert extra_countries() == ("Kenya", "Ghana")
+    assert allowed_countries() == (*COUNTRIES, "Kenya", "Ghana")

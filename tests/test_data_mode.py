@@ -1,11 +1,13 @@
 """Running the whole pipeline on other data: `make book DATA=...`.
 
 One module-scoped build on a copy of the synthetic survey in which Albania has only 12
-respondents (so many country-level cells hold 1 to 4 people), run with the network cut where
-the platform allows (`unshare -rn`). It proves that the build goes to its own folder and
-leaves the synthetic book alone, that every page names the data with its SHA-256, that no
-small cell is shown, that a failed build leaves the last good book byte-identical, and that
-two builds of the same inputs are identical.
+respondents (so many country-level cells hold 1 to 4 people) and 20 of Peru's respondents
+work in Kenya, a country outside the study declared with EXTRA_COUNTRIES, run with the
+network cut where the platform allows (`unshare -rn`). It proves that the build goes to its
+own folder and leaves the synthetic book alone, that the declared country gets its chapter,
+that every page names the data with its SHA-256, that no small cell is shown, that a failed
+build leaves the last good book byte-identical, and that two builds of the same inputs are
+identical.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from survivors_perspectives.fingerprints import sha256
 pytestmark = pytest.mark.slow
 
 NAME = "tiny_albania"
+NEW_COUNTRY = "Kenya"
+DECLARE = f"EXTRA_COUNTRIES={NEW_COUNTRY}"
 RUN_DIR = paths.ROOT / "builds" / NAME
 HTML = RUN_DIR / "book" / "_build" / "html"
 
@@ -68,6 +72,8 @@ def tree_hashes(*folders: Path) -> dict[str, str]:
 def tiny_survey(tmp_path_factory) -> Path:
     survey = pd.read_csv(paths.SURVEY, dtype=str, keep_default_na=False)
     albania = survey.index[survey["country"] == "Albania"]
+    peru = survey.index[survey["country"] == "Peru"]
+    survey.loc[peru[:20], "country"] = NEW_COUNTRY
     path = tmp_path_factory.mktemp("data") / f"{NAME}.csv"
     survey.drop(index=albania[12:]).to_csv(path, index=False)
     return path
@@ -77,7 +83,7 @@ def tiny_survey(tmp_path_factory) -> Path:
 def first_build(tiny_survey) -> dict[str, str]:
     shutil.rmtree(RUN_DIR, ignore_errors=True)
     synthetic_before = tree_hashes(paths.BOOK_HTML)
-    result = run_make("book", f"DATA={tiny_survey}", "ROBUSTNESS_SEEDS=5")
+    result = run_make("book", f"DATA={tiny_survey}", DECLARE, "ROBUSTNESS_SEEDS=5")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert tree_hashes(paths.BOOK_HTML) == synthetic_before, "the synthetic book was touched"
     return tree_hashes(HTML, RUN_DIR / "book" / "countries", RUN_DIR / "derived")
@@ -88,6 +94,15 @@ def test_build_goes_to_its_own_folder(first_build):
     assert (HTML / "countries" / "albania.html").is_file()
     assert (RUN_DIR / "book" / "_build" / "reports" / "albania.html").is_file()
     assert "<h1>Albania" in (HTML / "countries" / "albania.html").read_text()
+
+
+def test_a_declared_country_outside_the_study_gets_its_chapter(first_build):
+    page = (HTML / "countries" / "kenya.html").read_text(encoding="utf-8")
+    assert "<h1>Kenya" in page
+    assert "Content note" in page
+    assert page.count('class="sp-figure"') >= 5
+    assert "The conversations data hold no participants from this country." in page
+    assert (RUN_DIR / "book" / "_build" / "reports" / "kenya.html").is_file()
 
 
 def test_every_page_names_the_data_and_its_hash(first_build, tiny_survey):
@@ -119,7 +134,7 @@ def test_the_build_ran_offline():
 
 def test_failed_build_leaves_the_last_good_book(first_build, tiny_survey):
     tiny_survey.touch()  # everything downstream of the data is stale now
-    result = run_make("book", f"DATA={tiny_survey}", "ROBUSTNESS_SEEDS=not-a-number")
+    result = run_make("book", f"DATA={tiny_survey}", DECLARE, "ROBUSTNESS_SEEDS=not-a-number")
     assert result.returncode != 0
     assert "--seeds" in result.stderr
     assert tree_hashes(HTML) == {k: v for k, v in first_build.items() if "/_build/html/" in k}
@@ -128,7 +143,7 @@ def test_failed_build_leaves_the_last_good_book(first_build, tiny_survey):
 def test_two_builds_of_the_same_inputs_are_identical(first_build, tiny_survey):
     shutil.rmtree(HTML)
     tiny_survey.touch()
-    result = run_make("book", f"DATA={tiny_survey}", "ROBUSTNESS_SEEDS=5")
+    result = run_make("book", f"DATA={tiny_survey}", DECLARE, "ROBUSTNESS_SEEDS=5")
     assert result.returncode == 0, result.stderr[-3000:]
     second = tree_hashes(HTML, RUN_DIR / "book" / "countries", RUN_DIR / "derived")
     differing = sorted(

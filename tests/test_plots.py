@@ -3,6 +3,7 @@
 import re
 
 import pandas as pd
+import pytest
 
 from survivors_perspectives import paths, plots
 from survivors_perspectives.countries import COUNTRIES
@@ -92,3 +93,28 @@ def test_every_chapter_figure_fits_its_canvas():
     assert len(figures) >= 15
     overflowing = {f.caption: round(_overflow_inches(f.fig), 3) for f in figures}
     assert {caption: inches for caption, inches in overflowing.items() if inches > 0.01} == {}
+
+
+def test_a_withheld_share_is_labelled_not_left_blank():
+    frame = pd.DataFrame(
+        {
+            "item": ["Women", "Women", "Doctorate", "Doctorate"],
+            "group": ["Peru", "All countries", "Peru", "All countries"],
+            "share": [78.0, 81.0, float("nan"), 38.0],
+        }
+    )
+    figure = plots.compare_bars(
+        frame,
+        category="item",
+        value="share",
+        group="group",
+        palette={"Peru": plots.country_colour("Peru"), "All countries": "#999999"},
+        caption="c",
+        alt="a",
+        xlabel="x",
+    )
+    texts = figure.fig.axes[0].texts
+    assert sorted(t.get_text() for t in texts) == ["38%", "78%", "81%", plots.WITHHELD]
+    (withheld,) = [t for t in texts if t.get_text() == plots.WITHHELD]
+    # where Peru's bar would be: the lower half of the second category's slot (0.6 to 1.0)
+    assert withheld.xy == (0, pytest.approx(0.8))

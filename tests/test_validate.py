@@ -275,3 +275,28 @@ def test_make_validate_stops_before_any_notebook(tmp_path, root, survey_text):
     assert result.returncode != 0
     assert "column 'gender', row 1" in result.stderr
     assert not (root / "builds" / "bad_survey" / "book" / "countries").exists()
+
+
+# --- a country outside the study design -------------------------------------------------------
+
+
+def test_a_country_outside_the_study_must_be_declared(tmp_path, root, survey_text):
+    frame = survey_text.copy()
+    peru = frame.index[frame["country"] == "Peru"]
+    frame.loc[peru[:20], "country"] = "Kenya"
+    path = write(frame, tmp_path / "follow_up.csv")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+
+    def validate(*extra: str) -> subprocess.CompletedProcess:
+        command = ["make", "validate", f"DATA={path}", *extra]
+        return subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
+
+    refused = validate()
+    assert refused.returncode != 0
+    kenya = [line for line in refused.stderr.splitlines() if "found 'Kenya'" in line]
+    assert len(kenya) == 20
+    assert f"{path}: column 'country', row {peru[0] + 1} " in kenya[0]
+    assert "declare a country outside the study with EXTRA_COUNTRIES=" in kenya[0]
+    accepted = validate("EXTRA_COUNTRIES=Kenya")
+    assert accepted.returncode == 0, accepted.stderr
+    assert f"valid: {path}" in accepted.stdout

@@ -1,8 +1,10 @@
 """The study's countries: names as the report writes them, slugs for files and make targets.
 
-The list of chapters comes from the data, not from this module: a dataset with another
-country gets a chapter for it without code changes. ``COUNTRIES`` is the study design, used
-to check names and to order pages.
+The list of chapters comes from the data, not from this module. ``COUNTRIES`` is the study
+design, used to check names and to order pages; a dataset holding another country (a
+follow-up study, say) declares it when run, ``make book DATA=... EXTRA_COUNTRIES="Kenya"``, and
+gets a chapter for it without code changes. Declaring, rather than accepting any name, keeps
+the check that catches a misspelt study country.
 
 ``python -m survivors_perspectives.countries --makefile SURVEY.csv`` prints the make include
 file that names one country chapter per country found in the survey.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import re
 import sys
 import unicodedata
@@ -27,6 +30,22 @@ COUNTRIES: tuple[str, ...] = (
     "Moldova",
     "Peru",
 )
+
+
+#: The environment variable (set by ``make EXTRA_COUNTRIES=...``) naming countries outside the
+#: study that a dataset may hold, separated by commas.
+EXTRA_COUNTRIES_VARIABLE = "SURVIVORS_PERSPECTIVES_EXTRA_COUNTRIES"
+
+
+def extra_countries() -> tuple[str, ...]:
+    """Return the declared countries outside the study design, in the order given."""
+    names = (n.strip() for n in os.environ.get(EXTRA_COUNTRIES_VARIABLE, "").split(","))
+    return tuple(dict.fromkeys(n for n in names if n and n not in COUNTRIES))
+
+
+def allowed_countries() -> tuple[str, ...]:
+    """Return the countries a survey may hold: the six of the study, then any declared ones."""
+    return COUNTRIES + extra_countries()
 
 
 class UnknownCountryError(ValueError):

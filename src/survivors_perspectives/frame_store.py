@@ -5,10 +5,11 @@ load the same files again, each in a fresh kernel; validating (and importing pan
 it) is most of what loading costs them. A loader's result depends only on the bytes of the
 files it reads and on the code that reads them, so it is stored under a key made of exactly
 that: the SHA-256 of each input file, of every source file of this package (a superset of the
-validating code, so no import is missed), and the versions of Python, pandas, numpy and
-pandera. A change to any of these gives another key, so a stored frame is never stale; an
-entry that is missing or cannot be read is computed again, and a file that fails validation
-is never stored, so it fails again on every load.
+validating code, so no import is missed), the versions of Python, pandas, numpy and pandera,
+and the countries outside the study that the run declares. A change to any of these gives
+another key, so a stored frame is never stale; an entry that is missing or cannot be read is
+computed again, and a file that fails validation is never stored, so it fails again on every
+load.
 
 The store is used only where the environment variable ``SURVIVORS_PERSPECTIVES_FRAMES``
 names a folder. ``make`` sets it to ``<build>/frames`` of the run, so frames made from real
@@ -65,7 +66,9 @@ def frame_key(kind: str, inputs: Sequence[Path | str]) -> str:
     OSError
         When an input cannot be read (the caller's loader then reports it in its own words).
     """
-    digest = hashlib.sha256(f"{kind}\n{code_fingerprint()}".encode())
+    from survivors_perspectives.countries import extra_countries  # read from the environment
+
+    digest = hashlib.sha256(f"{kind}\n{code_fingerprint()}\n{extra_countries()}".encode())
     for path in inputs:
         digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
     return digest.hexdigest()[:32]

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .countries import COUNTRIES
 from .survey.published_tests import CHI2, PUBLISHED_TESTS, frame_for_test
-from .survey.schema import ASKED_IF, COUNTRIES
+from .survey.schema import ASKED_IF
 
 Frame = pd.DataFrame
 

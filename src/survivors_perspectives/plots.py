@@ -63,6 +63,9 @@ CHILD_GENDER_COLOURS: dict[str, str] = {"Boys": OKABE_ITO["blue"], "Girls": OKAB
 #: Extra colours for a country outside the study design (real data with another country).
 _EXTRA_COLOURS = ("#000000", "#8C510A", "#01665E", "#762A83", "#1B7837", "#B35806")
 
+#: Label drawn in place of a bar whose value is withheld (missing).
+WITHHELD = "withheld"
+
 #: Pixels per inch of the embedded PNGs: sharp on screen, small enough to keep pages light.
 DPI = 110
 
@@ -252,7 +255,9 @@ def compare_bars(
 ) -> Figure:
     """Draw grouped horizontal bars: one bar per group within each category.
 
-    Used for a country beside all six countries, or boys beside girls.
+    Used for a country beside all six countries, or boys beside girls. A missing value (a
+    share withheld to protect respondents) draws no bar but the word "withheld", so the gap
+    cannot be read as zero.
     """
     # Long answer labels (barriers, beliefs) wrap instead of squeezing the bars.
     frame = frame.assign(**{category: frame[category].map(lambda t: textwrap.fill(str(t), 34))})
@@ -272,6 +277,7 @@ def compare_bars(
     )
     for container in ax.containers:
         ax.bar_label(container, fmt="%.0f%%" if percent else "%.0f", padding=3, fontsize=8)
+    _label_withheld(ax, frame, category, value, group, list(palette))
     if percent:
         ax.set_xlim(0, 110)
         _percent_axis(ax, "x")
@@ -289,6 +295,23 @@ def compare_bars(
             frameon=False,
         )
     return Figure(fig=fig, caption=caption, alt=alt)
+
+
+def _label_withheld(ax, frame: pd.DataFrame, category: str, value: str, group: str, hues) -> None:
+    """Write "withheld" where seaborn drew no bar because the value is missing.
+
+    Bars sit where seaborn's dodge puts them: categories at 0, 1, ... in order of appearance,
+    the groups sharing 0.8 of each slot.
+    """
+    position = {name: i for i, name in enumerate(dict.fromkeys(frame[category]))}
+    height = 0.8 / len(hues)
+    for name, hue in frame.loc[frame[value].isna(), [category, group]].itertuples(index=False):
+        if hue not in hues:
+            continue
+        y = position[name] - 0.4 + (hues.index(hue) + 0.5) * height
+        ax.annotate(
+            WITHHELD, (0, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
+        )
 
 
 def distribution_bars(

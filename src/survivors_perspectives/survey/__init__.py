@@ -5,13 +5,14 @@ schemas built from them; ``load`` reads and validates a CSV; ``published_tests``
 report's 19 tests as data. ``SurveySchema`` and ``load_survey`` import pandera only when used.
 """
 
+from survivors_perspectives.countries import COUNTRIES
+
 from .schema import (
     ASKED_IF,
     CATEGORIES,
     COLUMN_NAMES,
     COLUMN_QUESTIONS,
     COLUMNS,
-    COUNTRIES,
     ORDERED,
 )
 

@@ -21,9 +21,10 @@ def _raw_schema() -> pa.DataFrameSchema:
     columns = {}
     for col in COLUMNS:
         if col.kind == "category":
-            check = pa.Check.isin(
-                [*col.categories, ""], error=f"one of {list(col.categories)} or empty"
-            )
+            expected = f"one of {list(col.categories)} or empty"
+            if col.name == "country":
+                expected += " (declare a country outside the study with EXTRA_COUNTRIES=...)"
+            check = pa.Check.isin([*col.categories, ""], error=expected)
         elif col.kind == "boolean":
             check = pa.Check.isin(["true", "false", ""], error="'true', 'false' or empty")
         elif col.kind == "integer":

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from survivors_perspectives.countries import COUNTRIES
+from survivors_perspectives.countries import allowed_countries
 
 YES_NO_DK = ("Yes", "No", "Don't know")
 RATING = ("None", "Poor", "Fair", "Good", "Excellent")
@@ -219,7 +219,8 @@ def _build_columns() -> tuple[Column, ...]:
             "id",
             "Respondent identifier; 'SYN-' marks a synthetic record.",
         ),
-        _cat("country", "Country where the respondent works.", COUNTRIES),
+        # The six study countries, then any a run declares (see ``countries.extra_countries``).
+        _cat("country", "Country where the respondent works.", allowed_countries()),
         _cat("gender", "Respondent's gender.", ("Female", "Male", "Other")),
         _cat("age_band", "Respondent's age.", ("21-30", "31-40", "41-50", "Over 50"), True),
         _cat(

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..survey.schema import COLUMN_BY_NAME, COLUMN_NAMES, COUNTRIES, ID_PREFIX, dtype_of
+from ..countries import COUNTRIES
+from ..survey.schema import COLUMN_BY_NAME, COLUMN_NAMES, ID_PREFIX, dtype_of
 from .allocate import AllocationError, assign_counts, controlled_round
 from .raking import (
     CalibrationError,

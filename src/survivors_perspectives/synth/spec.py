@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..survey.schema import ASKED_IF, CATEGORIES, COLUMN_BY_NAME, COUNTRIES
+from ..countries import COUNTRIES
+from ..survey.schema import ASKED_IF, CATEGORIES, COLUMN_BY_NAME
 from .raking import chi2_statistic
 
 
