@@ -43,6 +43,7 @@ BUILD := $(BOOK_SRC)/_build
 LOGS := $(BUILD)/logs
 HTML_INDEX := $(BUILD)/html/index.html
 VALIDATED := $(BUILD)/validated.stamp
+DECLARED := $(BUILD)/extra_countries.txt
 BYTECODE := $(BUILD)/bytecode.stamp
 PKG_SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
 REFERENCE := $(wildcard data/reference/*.csv data/reference/*.json)
@@ -63,6 +64,10 @@ EXECUTE := $(PIPELINE_ENV) $(PY) -m survivors_perspectives.execute --kernel $(KE
 GOALS := $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
 ifneq ($(filter-out help clean lint format lab venv data lock validate,$(GOALS)),)
 -include $(BUILD)/countries.mk $(BUILD)/deps.mk
+# The declared countries as a file that changes only when the declaration does, so declaring
+# or withdrawing one validates again and re-runs everything that read the data.
+$(shell mkdir -p $(BUILD) && { [ -f $(DECLARED) ] && [ "$$(cat $(DECLARED))" = "$(EXTRA_COUNTRIES)" ] \
+	|| printf '%s' "$(EXTRA_COUNTRIES)" > $(DECLARED); })
 endif
 COUNTRY_NOTEBOOKS := $(COUNTRY_SLUGS:%=$(BOOK_SRC)/countries/%.ipynb)
 # Every other notebook, notebooks/<part>/<name>.ipynb, becomes $(BOOK_SRC)/<part>/<name>.ipynb.
@@ -117,7 +122,7 @@ $(BYTECODE): $(PKG_SRC) | $(EDITABLE_STAMP)
 	$(PY) -m compileall -q src
 	touch $@
 
-$(VALIDATED): $(DATA_INPUTS) | $(EDITABLE_STAMP) $(BYTECODE)
+$(VALIDATED): $(DATA_INPUTS) $(DECLARED) | $(EDITABLE_STAMP) $(BYTECODE)
 	@mkdir -p $(@D)
 	$(PIPELINE_ENV) $(PY) -m survivors_perspectives.validate --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
 	touch $@

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import matplotlib
@@ -10,6 +11,10 @@ import pytest
 from survivors_perspectives import paths
 
 matplotlib.use("Agg")
+
+# The survey schema reads the declared extra countries once, when first imported (during
+# collection): clear the declaration before that, whatever the developer's shell exports.
+os.environ.pop("SURVIVORS_PERSPECTIVES_EXTRA_COUNTRIES", None)
 
 
 @pytest.fixture(scope="session")

@@ -109,3 +109,12 @@ def test_nothing_is_written_beside_the_destination_while_cells_run(tmp_path):
     printed = nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"]
     assert printed.strip() == "[]"
     assert sorted(p.name for p in out_dir.iterdir()) == ["peru.ipynb"]
+
+
+def test_a_cell_running_past_the_timeout_is_reported_and_nothing_written(tmp_path):
+    slow = write_notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(30)")
+    dest = tmp_path / "book" / "slow.ipynb"
+    with pytest.raises(NotebookExecutionError, match=r"stopped \(CellTimeoutError\)") as error:
+        execute_notebook(slow, dest, {"country": "Peru"}, timeout=2)
+    assert f"{dest} left unchanged" in str(error.value)
+    assert not dest.exists()

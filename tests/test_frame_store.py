@@ -162,3 +162,20 @@ def test_chapter_modules_do_not_import_pandera():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_a_store_that_cannot_be_written_never_fails_a_load(tmp_path, monkeypatch):
+    blocked = tmp_path / "frames"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    monkeypatch.setenv(frame_store.STORE_VARIABLE, str(blocked))
+    loader = Counting(pd.DataFrame({"a": [1]}))
+    frame = frame_store.load_or_compute("kind", [_input(tmp_path)], loader)
+    pd.testing.assert_frame_equal(frame, pd.DataFrame({"a": [1]}))
+    assert blocked.read_text(encoding="utf-8") == "a file where the folder should be"
+
+
+def test_the_key_follows_the_loaders_context(tmp_path):
+    path = _input(tmp_path)
+    six = frame_store.frame_key("survey", [path], "Albania,Peru")
+    seven = frame_store.frame_key("survey", [path], "Albania,Peru,Kenya")
+    assert six != seven

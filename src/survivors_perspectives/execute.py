@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import nbformat
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from survivors_perspectives import paths
 
@@ -111,6 +112,11 @@ def execute_notebook(
             raise NotebookExecutionError(
                 f"{template} failed in cell [{error.exec_count}]; {output} left unchanged\n"
                 f"{error.ename}: {error.evalue}\n{_strip_ansi(chr(10).join(error.traceback))}"
+            ) from None
+        except (CellTimeoutError, DeadKernelError) as error:
+            raise NotebookExecutionError(
+                f"{template} stopped ({type(error).__name__}); {output} left unchanged\n"
+                f"{_strip_ansi(str(error)).strip()}"
             ) from None
     finally:
         if log_handler is not None:

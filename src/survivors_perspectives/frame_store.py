@@ -6,10 +6,10 @@ it) is most of what loading costs them. A loader's result depends only on the by
 files it reads and on the code that reads them, so it is stored under a key made of exactly
 that: the SHA-256 of each input file, of every source file of this package (a superset of the
 validating code, so no import is missed), the versions of Python, pandas, numpy and pandera,
-and the countries outside the study that the run declares. A change to any of these gives
-another key, so a stored frame is never stale; an entry that is missing or cannot be read is
-computed again, and a file that fails validation is never stored, so it fails again on every
-load.
+and what else the loader names (the countries the survey schema accepts). A change to any
+of these gives another key, so a stored frame is never stale; an entry that is missing or
+cannot be read is computed again, and a file that fails validation is never stored, so it
+fails again on every load.
 
 The store is used only where the environment variable ``SURVIVORS_PERSPECTIVES_FRAMES``
 names a folder. ``make`` sets it to ``<build>/frames`` of the run, so frames made from real
@@ -20,6 +20,7 @@ this pipeline writes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -58,35 +59,41 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def frame_key(kind: str, inputs: Sequence[Path | str]) -> str:
+def frame_key(kind: str, inputs: Sequence[Path | str], context: str = "") -> str:
     """Return the key of ``kind`` loaded from ``inputs``: files' bytes, code and versions.
+
+    ``context`` is whatever else the loader's result depends on (the survey passes the
+    countries its schema accepts, which a run may extend).
 
     Raises
     ------
     OSError
         When an input cannot be read (the caller's loader then reports it in its own words).
     """
-    from survivors_perspectives.countries import extra_countries  # read from the environment
-
-    digest = hashlib.sha256(f"{kind}\n{code_fingerprint()}\n{extra_countries()}".encode())
+    digest = hashlib.sha256(f"{kind}\n{code_fingerprint()}\n{context}".encode())
     for path in inputs:
         digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
     return digest.hexdigest()[:32]
 
 
 def load_or_compute(
-    kind: str, inputs: Sequence[Path | str], compute: Callable[[], pd.DataFrame]
+    kind: str,
+    inputs: Sequence[Path | str],
+    compute: Callable[[], pd.DataFrame],
+    *,
+    context: str = "",
 ) -> pd.DataFrame:
     """Return the stored frame of ``kind`` for ``inputs``, or ``compute()`` it and store it.
 
     ``compute`` is the loader itself (read, type, validate); its errors pass through, and
-    nothing is stored for an input that fails.
+    nothing is stored for an input that fails. The store is an optimisation only: an entry
+    that cannot be read, or written, never fails a load.
     """
     store = store_dir()
     if store is None:
         return compute()
     try:
-        entry = store / f"{kind}-{frame_key(kind, inputs)}.pkl"
+        entry = store / f"{kind}-{frame_key(kind, inputs, context)}.pkl"
     except OSError:
         return compute()  # an unreadable input: let the loader say what is wrong
     try:
@@ -94,10 +101,12 @@ def load_or_compute(
             frame = pickle.load(handle)
         if isinstance(frame, pd.DataFrame):
             return frame
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+    except Exception:  # any unreadable entry is simply computed again
         pass
     frame = compute()
-    _write_atomically(frame, entry)
+    # A read-only or full store costs the next load a validation, nothing more.
+    with contextlib.suppress(OSError, pickle.PicklingError):
+        _write_atomically(frame, entry)
     return frame
 
 

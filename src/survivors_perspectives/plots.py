@@ -260,8 +260,11 @@ def compare_bars(
     cannot be read as zero.
     """
     # Long answer labels (barriers, beliefs) wrap instead of squeezing the bars.
-    frame = frame.assign(**{category: frame[category].map(lambda t: textwrap.fill(str(t), 34))})
-    n_categories = frame[category].nunique()
+    frame = frame.assign(
+        **{category: frame[category].map(lambda t: textwrap.fill(str(t), 34)).astype(str)}
+    )
+    order = list(dict.fromkeys(frame[category]))  # as given; "withheld" labels use it too
+    n_categories = len(order)
     fig, ax = new_figure(
         7.0, max(2.4, 0.55 * n_categories * max(1, frame[group].nunique()) / 2 + 1.2)
     )
@@ -270,14 +273,16 @@ def compare_bars(
         y=category,
         x=value,
         hue=group,
+        order=order,
         hue_order=list(palette),
         palette=palette,
+        dodge=True,
         saturation=1,
         ax=ax,
     )
     for container in ax.containers:
         ax.bar_label(container, fmt="%.0f%%" if percent else "%.0f", padding=3, fontsize=8)
-    _label_withheld(ax, frame, category, value, group, list(palette))
+    _label_withheld(ax, frame, category, value, group, order, list(palette))
     if percent:
         ax.set_xlim(0, 110)
         _percent_axis(ax, "x")
@@ -297,13 +302,15 @@ def compare_bars(
     return Figure(fig=fig, caption=caption, alt=alt)
 
 
-def _label_withheld(ax, frame: pd.DataFrame, category: str, value: str, group: str, hues) -> None:
+def _label_withheld(
+    ax, frame: pd.DataFrame, category: str, value: str, group: str, order, hues
+) -> None:
     """Write "withheld" where seaborn drew no bar because the value is missing.
 
-    Bars sit where seaborn's dodge puts them: categories at 0, 1, ... in order of appearance,
-    the groups sharing 0.8 of each slot.
+    Bars sit where seaborn's dodge puts them: categories at 0, 1, ... in ``order``, the
+    groups (``hues``) sharing 0.8 of each slot.
     """
-    position = {name: i for i, name in enumerate(dict.fromkeys(frame[category]))}
+    position = {name: i for i, name in enumerate(order)}
     height = 0.8 / len(hues)
     for name, hue in frame.loc[frame[value].isna(), [category, group]].itertuples(index=False):
         if hue not in hues:

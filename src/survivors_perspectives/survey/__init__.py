@@ -42,7 +42,9 @@ def load_survey(path):
 
         return _load(path)
 
-    return frame_store.load_or_compute("survey", [path], validate)
+    # The schema's countries, as built in this process, may be extended by a run.
+    countries = ",".join(CATEGORIES["country"])
+    return frame_store.load_or_compute("survey", [path], validate, context=countries)
 
 
 def __getattr__(name):
