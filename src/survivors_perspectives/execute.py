@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,6 +27,7 @@ import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from survivors_perspectives import paths
+from survivors_perspectives.atomic_files import write_atomically
 
 DEFAULT_KERNEL = "survivors-perspectives"
 DEFAULT_TIMEOUT_SECONDS = 600
@@ -129,7 +128,8 @@ def execute_notebook(
         input_path=str(template), output_path=str(output)
     )
     finalise_notebook(notebook, title=title)
-    _write_atomically(notebook, output)
+    text = nbformat.writes(notebook)
+    write_atomically(output, (text if text.endswith("\n") else text + "\n").encode("utf-8"))
     return output
 
 
@@ -211,22 +211,6 @@ def _stabilise_outputs(cell: nbformat.NotebookNode, index: int) -> None:
         for number, random_id in enumerate(found):
             text = re.sub(rf"\bT_{random_id}(?=[_\"'\s])", f"T_c{index}t{number}", text)
         data["text/html"] = text
-
-
-def _write_atomically(notebook: nbformat.NotebookNode, output: Path) -> None:
-    """Write ``notebook`` beside ``output``, then rename it into place (or leave ``output``)."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(
-        prefix=f".{output.stem}.", suffix=".partial.ipynb", dir=output.parent
-    )
-    os.close(handle)
-    tmp = Path(tmp_name)
-    try:
-        nbformat.write(notebook, tmp)
-        tmp.chmod(0o644)
-        os.replace(tmp, output)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _strip_ansi(text: str) -> str:

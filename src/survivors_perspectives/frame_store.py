@@ -25,13 +25,15 @@ import hashlib
 import os
 import pickle
 import platform
-import tempfile
 from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
+
+from survivors_perspectives.atomic_files import write_atomically
+from survivors_perspectives.fingerprints import sha256
 
 #: The environment variable naming the store's folder.
 STORE_VARIABLE = "SURVIVORS_PERSPECTIVES_FRAMES"
@@ -51,8 +53,7 @@ def code_fingerprint() -> str:
     """Return a SHA-256 over this package's source files and the versions that shape a frame."""
     digest = hashlib.sha256()
     for path in sorted(_PACKAGE_DIR.rglob("*.py")):
-        digest.update(path.relative_to(_PACKAGE_DIR).as_posix().encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(f"{path.relative_to(_PACKAGE_DIR).as_posix()} {sha256(path)}\n".encode())
     versions = [f"python={platform.python_version()}"]
     versions += [f"{name}={metadata.version(name)}" for name in _VERSIONED]
     digest.update(";".join(versions).encode())
@@ -72,7 +73,7 @@ def frame_key(kind: str, inputs: Sequence[Path | str], context: str = "") -> str
     """
     digest = hashlib.sha256(f"{kind}\n{code_fingerprint()}\n{context}".encode())
     for path in inputs:
-        digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+        digest.update(sha256(path).encode())
     return digest.hexdigest()[:32]
 
 
@@ -106,17 +107,5 @@ def load_or_compute(
     frame = compute()
     # A read-only or full store costs the next load a validation, nothing more.
     with contextlib.suppress(OSError, pickle.PicklingError):
-        _write_atomically(frame, entry)
+        write_atomically(entry, pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
     return frame
-
-
-def _write_atomically(frame: pd.DataFrame, entry: Path) -> None:
-    """Write ``entry`` by rename, so a notebook running beside this one never reads half."""
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{entry.stem}.", dir=entry.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(frame, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp_name, entry)
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)

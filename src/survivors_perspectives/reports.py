@@ -32,7 +32,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +40,7 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor
 
 from survivors_perspectives import fingerprints, paths
+from survivors_perspectives.atomic_files import write_atomically
 from survivors_perspectives.countries import COUNTRIES, slugify
 
 #: Folder holding the nbconvert templates of the package.
@@ -432,18 +432,6 @@ def external_resources(document: str) -> list[str]:
     return found
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        Path(tmp).chmod(0o644)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
 def _provenance(notebook: nbformat.NotebookNode, fallback: Path) -> str:
     recorded = notebook.metadata.get("papermill", {}).get("output_path")
     return recorded or fallback.name
@@ -524,7 +512,7 @@ def export_country_report(
     external = external_resources(body)
     if external:
         raise ReportError(f"{source}: the report would load from the network: {external[:5]}")
-    _atomic_write(output_html, body.encode("utf-8"))
+    write_atomically(output_html, body.encode("utf-8"))
     return output_html
 
 
@@ -563,7 +551,7 @@ def export_country_pdf(
     notebook = nbformat.read(Path(executed_notebook), as_version=4)
     notebook.metadata["title"] = f"{country}: country report"
     pdf, _ = PDFExporter(config=config).from_notebook_node(notebook)
-    _atomic_write(Path(output_pdf), pdf)
+    write_atomically(Path(output_pdf), pdf)
     return Path(output_pdf)
 
 
@@ -703,7 +691,7 @@ def export_reports(
         build_date=max(dates),
         citation=citation,
     )
-    _atomic_write(index, page.encode("utf-8"))
+    write_atomically(index, page.encode("utf-8"))
     written.append(index)
     if pdf:
         written += _export_pdfs(executed, out_dir)
