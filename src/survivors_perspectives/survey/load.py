@@ -134,13 +134,22 @@ def _structure_problems(path: Path, header: list[str]) -> list[dict]:
                 }
             )
     if not problems and list(header) != list(COLUMN_NAMES):
+        # Name the first column out of place rather than print an 86-name header.
+        position, name = next(
+            (i, n)
+            for i, (n, want) in enumerate(zip(header, COLUMN_NAMES, strict=True))
+            if n != want
+        )
+        expected_at = COLUMN_NAMES.index(name)
+        after = f" (after {COLUMN_NAMES[expected_at - 1]!r})" if expected_at else " (first)"
         problems.append(
             {
                 "file": str(path),
-                "column": "(header)",
+                "column": name,
                 "row": None,
-                "expected": "columns in schema order",
-                "found": ", ".join(header),
+                "expected": f"the codebook's column order, this column at position "
+                f"{expected_at + 1}{after}",
+                "found": f"at position {position + 1}",
             }
         )
     return problems
