@@ -45,7 +45,8 @@ def _format(problem: dict) -> str:
     if problem.get("row") is not None:
         where += f", row {problem['row']}"
         if problem.get("respondent_id"):
-            where += f" ({problem['respondent_id']})"
+            # Escaped: an id holding a newline would otherwise split the problem's line.
+            where += f" ({str(problem['respondent_id']).encode('unicode_escape').decode()})"
     return f"{problem['file']}: {where}: expected {problem['expected']}, found {problem['found']!r}"
 
 
@@ -88,6 +89,7 @@ def _problems_from(err: pandera.errors.SchemaErrors, path: Path, frame: pd.DataF
         if row is not None:
             if "respondent_id" in frame.columns:
                 respondent = frame["respondent_id"].iloc[row]
+                respondent = None if pd.isna(respondent) or respondent == "" else respondent
             if column in frame.columns:
                 found = frame[column].iloc[row]
         if found is None or (not isinstance(found, str) and pd.isna(found)) or found == "":
@@ -147,9 +149,9 @@ def _structure_problems(path: Path, header: list[str]) -> list[dict]:
                 "file": str(path),
                 "column": name,
                 "row": None,
-                "expected": f"the codebook's column order, this column at position "
-                f"{expected_at + 1}{after}",
-                "found": f"at position {position + 1}",
+                "expected": f"this column at position {expected_at + 1}{after}, as in the "
+                "codebook",
+                "found": f"position {position + 1}",
             }
         )
     return problems
