@@ -18,7 +18,9 @@ This module then
    the content stamp make validates against: rewritten only when a file's bytes, the
    published reference files or the declared countries change, so a new file with an old
    timestamp still rebuilds and a touched but unchanged file rebuilds nothing;
-5. runs the real build, ``make SP_LOCKED=1 SP_BUILD_ROOT=... SP_SURVEY=... <goal>``, while
+5. validates the inputs when the stamp is newer than the last validation, so a failed
+   validation ends the build with its own listing;
+6. runs the real build, ``make SP_LOCKED=1 SP_BOOK_SRC=... SP_SURVEY=... <goal>``, while
    holding the lock, with the declared countries in the environment.
 
 Usage (from the Makefile)::
@@ -63,7 +65,9 @@ _UNSAFE_RUN = re.compile(r"[^A-Za-z0-9._-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 STAMP = "inputs.sha256"
+VALIDATED = "validated.stamp"
 LOCK = ".lock"
+FRAMES_VARIABLE = "SURVIVORS_PERSPECTIVES_FRAMES"
 
 
 class InputError(ValueError):
@@ -235,7 +239,8 @@ def build_lock(folder: Path, timeout: float | None = None) -> Iterator[None]:
         except OSError as error:
             if error.errno not in (errno.EAGAIN, errno.EACCES):
                 raise
-            message = f"another build of {folder} is running{_holder(lock_path)}"
+            shown = paths.relative_to_root(folder)
+            message = f"another build of {shown} is running{_holder(lock_path)}"
             if timeout is not None and timeout <= 0:
                 raise InputError(f"{message}; try again when it has finished") from None
             print(f"{message}; waiting for it to finish", file=sys.stderr, flush=True)
@@ -257,19 +262,51 @@ def build_lock(folder: Path, timeout: float | None = None) -> Iterator[None]:
         handle.close()
 
 
-def _run_locked_make(command: Sequence[str], inputs: BuildInputs) -> int:
-    """Run the real build; Ctrl-C reaches make (same process group), which we then wait for."""
+def _pipeline_environment(inputs: BuildInputs, root: Path) -> dict[str, str]:
     env = dict(os.environ)
     for name in (GIVEN_SURVEY, GIVEN_CONVERSATIONS, GIVEN_COUNTRIES):
         env.pop(name, None)
     env[EXTRA_COUNTRIES_VARIABLE] = ",".join(inputs.declared)
-    # close_fds=False keeps make's jobserver pipes, so `make -j2` stays parallel inside.
-    process = subprocess.Popen([*command, *inputs.make_arguments()], env=env, close_fds=False)
+    env[FRAMES_VARIABLE] = str(root / inputs.build / "frames")
+    return env
+
+
+def _wait(process: subprocess.Popen) -> int:
+    """Wait for a child; Ctrl-C reaches it (same process group) and it decides how to stop."""
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         return process.wait()
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def validate_if_stale(inputs: BuildInputs, root: Path, env: Mapping[str, str]) -> bool:
+    """Validate the inputs when their content stamp is newer than the last validation.
+
+    Done here, before make reads the country list made from the data, so that a failed
+    validation ends with its own listing (not with make's "No rule to make target") and
+    runs once. On success the stamp make checks (``validated.stamp``) is touched.
+    """
+    validated = root / inputs.build / VALIDATED
+    content = root / inputs.build / STAMP
+    if validated.is_file() and validated.stat().st_mtime >= content.stat().st_mtime:
+        return True
+    command = [sys.executable, "-m", "survivors_perspectives.validate"]
+    command += ["--survey", inputs.survey, "--conversations", inputs.conversations]
+    if _wait(subprocess.Popen(command, cwd=root, env=env)) != 0:
+        return False
+    validated.touch()
+    return True
+
+
+def _run_locked_make(command: Sequence[str], inputs: BuildInputs, root: Path) -> int:
+    """Validate if needed, then run the real build with the safe names; return its status."""
+    env = _pipeline_environment(inputs, root)
+    if not validate_if_stale(inputs, root, env):
+        return 2
+    # close_fds=False keeps make's jobserver pipes, so `make -j2` stays parallel inside.
+    make = subprocess.Popen([*command, *inputs.make_arguments()], env=env, close_fds=False)
+    return _wait(make)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -293,7 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not command:
                 print(" ".join(inputs.make_arguments()))
                 return 0
-            return _run_locked_make(command, inputs)
+            return _run_locked_make(command, inputs, root)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -149,8 +149,7 @@ def _structure_problems(path: Path, header: list[str]) -> list[dict]:
                 "file": str(path),
                 "column": name,
                 "row": None,
-                "expected": f"this column at position {expected_at + 1}{after}, as in the "
-                "codebook",
+                "expected": f"this column at position {expected_at + 1}{after}, as in the codebook",
                 "found": f"position {position + 1}",
             }
         )
