@@ -85,8 +85,9 @@ REPORTS_INDEX := $(BUILD)/reports/index.html
 REPORT_TEMPLATE := $(shell find src/survivors_perspectives/templates/country_report -type f)
 DERIVED := $(DERIVED_DIR)/replication.csv $(DERIVED_DIR)/audit.csv $(DERIVED_DIR)/robustness.csv
 # A failed derive writes nothing (derive.py replaces the tables only when all are computed):
-# make must not delete the last good ones either.
-.PRECIOUS: $(DERIVED)
+# make must not delete the last good ones either. Nor, on Ctrl-C just after the swap, the
+# new book's index.html (the target is reached through the swapped symlink).
+.PRECIOUS: $(DERIVED) $(HTML_INDEX)
 endif
 
 # ---------------------------------------------------------------------------------------------

@@ -278,17 +278,18 @@ def test_unusable_names_are_refused_in_one_line_before_anything_is_made(
     assert stray_files(paths.ROOT, tiny_survey.parent) == []
 
 
-def _start_make(survey: Path) -> subprocess.Popen:
+def _start_make(survey: Path, log: Path) -> subprocess.Popen:
+    """Start `make book` in its own process group (what a terminal's Ctrl-C reaches)."""
     command, env = make_command("book", f"DATA={survey}", DECLARE, "ROBUSTNESS_SEEDS=5")
-    return subprocess.Popen(
-        command,
-        cwd=paths.ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches
-    )
+    with log.with_suffix(".out").open("w") as out, log.with_suffix(".err").open("w") as err:
+        return subprocess.Popen(
+            command, cwd=paths.ROOT, env=env, stdout=out, stderr=err, start_new_session=True
+        )
+
+
+def _finish(process: subprocess.Popen, log: Path) -> tuple[str, str]:
+    process.wait(timeout=900)
+    return log.with_suffix(".out").read_text(), log.with_suffix(".err").read_text()
 
 
 def _wait_for(condition, process: subprocess.Popen, timeout: float = 600) -> None:
@@ -304,21 +305,21 @@ def _staging(run: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("moment", ["while a notebook runs", "while the new book is staged"])
-def test_ctrl_c_leaves_the_last_good_book_byte_identical(moment, built, tiny_survey, first_build):
+def test_ctrl_c_leaves_the_last_good_book_byte_identical(moment, built, tiny_survey, tmp_path):
     before = book_state(built)
-    executed = built / "book" / "chapters" / "data.ipynb"
+    log = tmp_path / "make"
     if moment == "while a notebook runs":
-        executed.unlink()  # make runs this notebook again, then the book
-        process = _start_make(tiny_survey)
-        _wait_for(lambda: any((built / "book" / "chapters").glob(".data.ipynb.*")), process)
-        time.sleep(1.0)
+        (built / "book" / "chapters" / "data.ipynb").unlink()  # make runs it again
+        process = _start_make(tiny_survey, log)
+        _wait_for(lambda: "chapters/data.ipynb" in log.with_suffix(".out").read_text(), process)
+        time.sleep(3.0)  # its kernel is running
     else:
         (built / "book" / "intro.md").touch()  # only the book is stale
-        process = _start_make(tiny_survey)
+        process = _start_make(tiny_survey, log)
         _wait_for(lambda: bool(_staging(built)), process)
-        time.sleep(2.0)
+        time.sleep(2.0)  # Sphinx and the reports are writing into the staging folder
     os.killpg(process.pid, signal.SIGINT)
-    _, stderr = process.communicate(timeout=300)
+    _, stderr = _finish(process, log)
     assert process.returncode != 0, stderr[-2000:]
     assert book_state(built) == before
     assert _staging(built) == []
@@ -327,14 +328,14 @@ def test_ctrl_c_leaves_the_last_good_book_byte_identical(moment, built, tiny_sur
     assert book_state(built) == before  # the same inputs give the same book
 
 
-def test_two_builds_of_the_same_data_at_once_wait_for_each_other(built, tiny_survey):
+def test_two_builds_of_the_same_data_at_once_wait_for_each_other(built, tiny_survey, tmp_path):
     before = book_state(built)
     (built / "book" / "intro.md").touch()
-    first = _start_make(tiny_survey)
+    first = _start_make(tiny_survey, tmp_path / "first")
     _wait_for(lambda: bool(_staging(built)), first)
-    second = _start_make(tiny_survey)
-    second_out, second_err = second.communicate(timeout=600)
-    first_out, first_err = first.communicate(timeout=600)
+    second = _start_make(tiny_survey, tmp_path / "second")
+    second_out, second_err = _finish(second, tmp_path / "second")
+    first_out, first_err = _finish(first, tmp_path / "first")
     assert first.returncode == 0, first_err[-3000:]
     assert second.returncode == 0, second_err[-3000:]
     build = built.relative_to(paths.ROOT) / "book" / "_build"
