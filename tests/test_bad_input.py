@@ -4,7 +4,7 @@ The table of cases the issue reproduced, each run through `make book` as a user 
 
 - a survey file named with a space, an apostrophe, backticks, a semicolon and ``$`` builds
   (the shared data-mode build, tests/data_mode_build.py) and runs nothing;
-- names a shell would run, with invalid content, stop at validation naming the safe copy;
+- names a shell would run, with invalid content, stop at validation naming the file;
 - a name holding a newline, and declared countries that are HTML or shell, are refused in
   one line before anything is created;
 - content faults (HTML as a country, an id with a trailing newline, ragged rows, reordered
@@ -204,12 +204,11 @@ def test_bad_content_is_listed_and_the_last_good_book_stays(case, same_folder):
         result = run_make("book", f"DATA={same_folder}", DECLARE, "ROBUSTNESS_SEEDS=5")
     finally:
         same_folder.write_bytes(original)
-    copy = f"{run.relative_to(paths.ROOT)}/inputs/{safe_file_name(same_folder.name)}"
     assert result.returncode == 2
     lines = problem_lines(result.stderr)
-    assert lines[-1 - len(expected) :] == [
+    assert lines[-1 - len(expected) :] == [  # the validation's own listing comes last
         f"{len(expected)} problem(s) in the input data:",
-        *(f"  {copy}: {line}" for line in expected),
+        *(f"  {same_folder}: {line}" for line in expected),
     ]
     assert "No rule to make target" not in result.stderr
     assert book_state(run) == before
@@ -228,11 +227,11 @@ def test_names_a_shell_would_run_reach_validation_as_names(name, tmp_path):
     run = run_dir_of(path)
     try:
         result = run_make("validate", f"DATA={path}")
-        copy = f"{run.relative_to(paths.ROOT)}/inputs/{safe_file_name(name)}"
         assert result.returncode == 2, result.stderr
         assert problem_lines(result.stderr)[-1].startswith(
-            f"  {copy}: column 'gender', row 3 (SYN-0003): expected one of "
+            f"  {path}: column 'gender', row 3 (SYN-0003): expected one of "
         )
+        assert (run / "inputs" / safe_file_name(name)).is_file()  # what make and shells saw
         assert stray_files(paths.ROOT, tmp_path, run) == []
     finally:
         shutil.rmtree(run, ignore_errors=True)

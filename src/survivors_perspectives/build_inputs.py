@@ -280,33 +280,63 @@ def _wait(process: subprocess.Popen) -> int:
         signal.signal(signal.SIGINT, previous)
 
 
-def validate_if_stale(inputs: BuildInputs, root: Path, env: Mapping[str, str]) -> bool:
+def validate_if_stale(
+    inputs: BuildInputs,
+    root: Path,
+    env: Mapping[str, str],
+    given: Mapping[str, str],
+    force: bool = False,
+) -> bool:
     """Validate the inputs when their content stamp is newer than the last validation.
 
     Done here, before make reads the country list made from the data, so that a failed
     validation ends with its own listing (not with make's "No rule to make target") and
-    runs once. On success the stamp make checks (``validated.stamp``) is touched.
+    runs once. Its messages name the files as the user gave them (``given``: safe copy ->
+    given name). On success the stamp make checks (``validated.stamp``) is touched.
+    ``force`` validates even when nothing changed (``make validate`` always answers).
     """
     validated = root / inputs.build / VALIDATED
     content = root / inputs.build / STAMP
-    if validated.is_file() and validated.stat().st_mtime >= content.stat().st_mtime:
+    fresh = validated.is_file() and validated.stat().st_mtime >= content.stat().st_mtime
+    if fresh and not force:
         return True
     command = [sys.executable, "-m", "survivors_perspectives.validate"]
     command += ["--survey", inputs.survey, "--conversations", inputs.conversations]
-    if _wait(subprocess.Popen(command, cwd=root, env=env)) != 0:
+    process = subprocess.Popen(
+        command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        out, err = process.communicate()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    for copy, name in given.items():
+        out, err = out.replace(copy, name), err.replace(copy, name)
+    sys.stdout.write(out)
+    sys.stderr.write(err)
+    if process.returncode != 0:
         return False
     validated.touch()
     return True
 
 
-def _run_locked_make(command: Sequence[str], inputs: BuildInputs, root: Path) -> int:
+def _run_locked_make(
+    command: Sequence[str], inputs: BuildInputs, root: Path, given: Mapping[str, str]
+) -> int:
     """Validate if needed, then run the real build with the safe names; return its status."""
     env = _pipeline_environment(inputs, root)
-    if not validate_if_stale(inputs, root, env):
+    if not validate_if_stale(inputs, root, env, given, force="validate" in command):
         return 2
     # close_fds=False keeps make's jobserver pipes, so `make -j2` stays parallel inside.
     make = subprocess.Popen([*command, *inputs.make_arguments()], env=env, close_fds=False)
     return _wait(make)
+
+
+def _shown(path: Path) -> str:
+    """Return a file's name as messages give it: as typed, or relative to the root."""
+    if path.is_absolute() and path.is_relative_to(paths.ROOT):
+        return paths.relative_to_root(path)
+    return str(path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -330,7 +360,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not command:
                 print(" ".join(inputs.make_arguments()))
                 return 0
-            return _run_locked_make(command, inputs, root)
+            given = {inputs.survey: _shown(survey), inputs.conversations: _shown(conversations)}
+            return _run_locked_make(command, inputs, root, given)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
