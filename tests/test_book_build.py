@@ -10,8 +10,8 @@ import nbformat
 import pytest
 
 from survivors_perspectives import paths
-from survivors_perspectives.build_inputs import prepare, resolve
 from survivors_perspectives.build_book import BookBuildError, build_book, remote_resources
+from survivors_perspectives.build_inputs import prepare, resolve
 from survivors_perspectives.countries import countries_in_csv, slugify
 from survivors_perspectives.execute import find_error_outputs
 
