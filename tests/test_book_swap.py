@@ -155,3 +155,26 @@ def test_a_book_built_before_releases_is_adopted_then_replaced(tmp_path):
     assert (build / "reports" / "index.html").read_text() == "new reports"
     assert (build / "derived" / "index.html").read_text() == "new derived"
     assert [p.name for p in (build / "releases").iterdir()] == [(build / "current").resolve().name]
+
+
+def test_a_failed_derive_keeps_the_last_good_tables(tmp_path, monkeypatch):
+    from survivors_perspectives import derive
+
+    out = tmp_path / "derived"
+    out.mkdir()
+    for name in ("replication.csv", "audit.csv", "robustness.csv"):
+        (out / name).write_text(f"last good {name}\n")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("robustness run failed")
+
+    monkeypatch.setattr(derive, "_robustness", broken)
+    with pytest.raises(RuntimeError, match="robustness run failed"):
+        derive.build(paths.SURVEY, paths.CONVERSATIONS, out, seeds=5, progress=False)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "audit.csv",
+        "replication.csv",
+        "robustness.csv",
+    ]
+    for name in ("replication.csv", "audit.csv", "robustness.csv"):
+        assert (out / name).read_text() == f"last good {name}\n"
