@@ -45,7 +45,7 @@ from survivors_perspectives.build_inputs import safe_file_name
 pytestmark = pytest.mark.slow
 __all__ = ["first_build", "run_dir", "tiny_survey"]  # fixtures from data_mode_build
 
-COUNTRIES = ["Albania", "Bosnia and Herzegovina", "Colombia", "Mexico", "Moldova", "Peru"]
+COUNTRIES = ["Albania", "Bosnia and Herzegovina", "Colombia", "Mexico", "Moldova", "Peru", "Kenya"]
 CHOICES = (
     f"one of {COUNTRIES} or empty (declare a country outside the study with EXTRA_COUNTRIES=...)"
 )
