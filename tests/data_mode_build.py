@@ -90,8 +90,13 @@ def run_dir(tiny_survey) -> Path:
 
 @pytest.fixture(scope="session")
 def first_build(tiny_survey, run_dir) -> dict[str, str]:
-    """Build the tiny survey's book; return the hashes of its HTML, notebooks and tables."""
-    shutil.rmtree(run_dir, ignore_errors=True)
+    """Build the tiny survey's book; return the hashes of its HTML, notebooks and tables.
+
+    The folder is keyed on the file's path, which pytest's temporary folder changes each
+    session: earlier sessions' folders are removed, the last one is kept for inspection.
+    """
+    for earlier in run_dir.parent.glob(f"{run_dir.name.rsplit('-', 1)[0]}-*"):
+        shutil.rmtree(earlier, ignore_errors=True)
     synthetic_before = tree_hashes(paths.BOOK_HTML)
     result = run_make("book", f"DATA={tiny_survey}", DECLARE, "ROBUSTNESS_SEEDS=5")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
