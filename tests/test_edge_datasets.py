@@ -68,7 +68,7 @@ def shipped() -> pd.DataFrame:
 def edge_survey(draw, base: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Draw a valid survey at the edges, with a list saying which edges it has.
 
-    The list starts with the country cut to the minimum size.
+    The list ends with the country cut to the minimum size.
     """
     survey = base.copy()
     edges = []
@@ -78,7 +78,6 @@ def edge_survey(draw, base: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     small = draw(st.sampled_from(COUNTRIES))
     rows = survey.index[survey["country"] == small]
     survey = survey.drop(index=rows[MIN_COUNTRY_RESPONDENTS:]).reset_index(drop=True)
-    edges.append(small)
     edges.append(f"{small} with exactly {MIN_COUNTRY_RESPONDENTS} respondents")
     for column in draw(st.lists(st.sampled_from(EVERYONE_CATEGORIES), max_size=2, unique=True)):
         answer, other = draw(
@@ -94,6 +93,7 @@ def edge_survey(draw, base: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     value = draw(st.sampled_from(["true", "false"]))
     survey[flag] = value
     edges.append(f"{flag}: all {value}")
+    edges.append(small)
     return survey, edges
 
 
@@ -140,7 +140,7 @@ def test_valid_files_at_the_edges_validate_and_every_analysis_completes(
     path = folder / "edge.csv"
     survey.to_csv(path, index=False)
     assert validate_inputs(path, paths.CONVERSATIONS) == [], edges
-    run_every_analysis(path, folder / "derived", edges[0])
+    run_every_analysis(path, folder / "derived", edges[-1])
 
 
 def test_an_optional_question_unanswered_by_everyone_builds_the_derived_tables(shipped, tmp_path):
