@@ -226,7 +226,7 @@ def test_names_a_shell_would_run_reach_validation_as_names(name, tmp_path):
     survey.to_csv(path, index=False)
     run = run_dir_of(path)
     try:
-        result = run_make("validate", f"DATA={path}")
+        result = run_make("validate", f"DATA={path}", DECLARE)
         assert result.returncode == 2, result.stderr
         assert problem_lines(result.stderr)[-1].startswith(
             f"  {path}: column 'gender', row 3 (SYN-0003): expected one of "
