@@ -126,7 +126,7 @@ def run_every_analysis(survey_path, out_dir, country: str) -> None:
 
 @pytest.mark.slow
 @settings(
-    max_examples=4,
+    max_examples=3,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
