@@ -342,6 +342,12 @@ def _band_counts(values: pd.Series) -> pd.Series:
     )
 
 
+def mean_or_nan(values: pd.Series) -> float:
+    """Return the mean of the answers given, or NaN when nobody answered (an optional item)."""
+    mean = values.astype("Float64").mean()
+    return float("nan") if pd.isna(mean) else float(mean)
+
+
 def caseloads(frame: pd.DataFrame, country: str) -> Section:
     """How much of the caseload involved sexual exploitation, and how much of that was online."""
     rows = country_rows(frame, country)
@@ -349,24 +355,23 @@ def caseloads(frame: pd.DataFrame, country: str) -> Section:
     online = rows["caseload_online_pct"].astype("Float64")
     both = (exploitation * online / 100).dropna()
     values = {
-        "exploitation_mean": float(exploitation.mean()),
-        "exploitation_mean.all": float(frame["caseload_exploitation_pct"].astype("Float64").mean()),
-        "online_mean": float(online.mean()),
-        "online_mean.all": float(frame["caseload_online_pct"].astype("Float64").mean()),
+        "exploitation_mean": mean_or_nan(exploitation),
+        "exploitation_mean.all": mean_or_nan(frame["caseload_exploitation_pct"]),
+        "online_mean": mean_or_nan(online),
+        "online_mean.all": mean_or_nan(frame["caseload_online_pct"]),
         "online_answered": float(online.notna().sum()),
-        "technology_share_of_caseload": float(both.mean()),
+        "technology_share_of_caseload": mean_or_nan(both),
     }
     by_country = (
         frame.groupby("country", observed=True)["caseload_online_pct"]
-        .apply(lambda s: float(s.astype("Float64").mean()))
+        .apply(mean_or_nan)
         .reindex(countries_of(frame))
     )
-    highest, lowest = by_country.idxmax(), by_country.idxmin()
     figure = plots.country_bars(
         by_country,
         caption="Average share of sexual exploitation cases involving technology, by country",
         alt="Bar chart, one bar per country: "
-        + "; ".join(f"{c} {v:.0f}%" for c, v in by_country.items())
+        + "; ".join(f"{c} {tables.format_percent(v)}" for c, v in by_country.items())
         + f". {country} is highlighted.",
         xlabel="Average share of a worker's sexual exploitation cases (%)",
         highlight=country,
@@ -384,21 +389,39 @@ def caseloads(frame: pd.DataFrame, country: str) -> Section:
         percent="total",
         index_name="Share of cases",
     )
-    text = [
+    first = (
         f"On average, respondents in {country} placed {_pct(values['exploitation_mean'])} "
         "of the children they supported as having experienced some form of sexual "
-        f"exploitation (all countries: {_pct(values['exploitation_mean.all'])}). Of those "
-        f"cases, an average of {_pct(values['online_mean'])} involved digital technology, "
-        f"{_difference(values['online_mean'], values['online_mean.all'])} the six-country "
-        f"average of {_pct(values['online_mean.all'])}; "
-        f"{int(values['online_answered'])} respondents answered that question. Taken "
-        "together, about "
-        f"{_pct(values['technology_share_of_caseload'])} of a typical worker's whole "
-        "caseload involved sexual exploitation with a technology element.",
-        f"Across the countries in the data, the average online share ran from "
-        f"{_pct(by_country.min())} in {lowest} to {_pct(by_country.max())} in {highest} "
-        "({figure[0]}). {table[0]} shows how the answers spread over the slider.",
-    ]
+        f"exploitation (all countries: {_pct(values['exploitation_mean.all'])})."
+    )
+    if values["online_answered"]:
+        first += (
+            f" Of those cases, an average of {_pct(values['online_mean'])} involved digital "
+            f"technology, {_difference(values['online_mean'], values['online_mean.all'])} the "
+            f"six-country average of {_pct(values['online_mean.all'])}; "
+            f"{int(values['online_answered'])} respondents answered that question. Taken "
+            "together, about "
+            f"{_pct(values['technology_share_of_caseload'])} of a typical worker's whole "
+            "caseload involved sexual exploitation with a technology element."
+        )
+    else:  # an optional question: a valid file may hold no answer to it here
+        first += (
+            f" No respondent in {country} answered the optional question on how many of "
+            "those cases involved digital technology."
+        )
+    if by_country.notna().any():
+        highest, lowest = by_country.idxmax(), by_country.idxmin()
+        second = (
+            f"Across the countries in the data, the average online share ran from "
+            f"{_pct(by_country.min())} in {lowest} to {_pct(by_country.max())} in {highest} "
+            "({figure[0]})."
+        )
+    else:
+        second = (
+            "No respondent in the data answered that question, so the countries cannot be "
+            "compared on it ({figure[0]})."
+        )
+    text = [first, second + " {table[0]} shows how the answers spread over the slider."]
     return Section("caseloads", text, [table], [figure], values)
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from survivors_perspectives import plots, tables
 from survivors_perspectives.countries import slugify
-from survivors_perspectives.country_report import ALL, Section, countries_of
+from survivors_perspectives.country_report import ALL, Section, countries_of, mean_or_nan
 
 #: Profile shares compared across countries: label -> (column, answer).
 PROFILE_SHARES: dict[str, tuple[str, str]] = {
@@ -165,11 +165,7 @@ def key_figures(frame: pd.DataFrame) -> Section:
     """Show three headline measures by country, each in the countries' colours."""
     countries = countries_of(frame)
     by_country = frame.groupby("country", observed=True)
-    online = (
-        by_country["caseload_online_pct"]
-        .apply(lambda s: float(s.astype("Float64").mean()))
-        .reindex(countries)
-    )
+    online = by_country["caseload_online_pct"].apply(mean_or_nan).reindex(countries)
     funding = pd.Series(
         {
             c: _share(frame.loc[frame["country"] == c, "govt_funding"].isin(["None", "Poor"]))
@@ -208,14 +204,20 @@ def key_figures(frame: pd.DataFrame) -> Section:
             xlabel="Share of respondents",
         ),
     ]
-    overall_online = float(frame["caseload_online_pct"].astype("Float64").mean())
+    overall_online = mean_or_nan(frame["caseload_online_pct"])
     overall_funding = 100 * float(frame["govt_funding"].isin(["None", "Poor"]).mean())
     overall_aware = 100 * float((frame["public_awareness"] == "Poor").mean())
-    text = [
+    online_text = (
         f"Across all countries, an average of {tables.format_percent(overall_online)} of the "
         "sexual exploitation cases a worker saw involved technology, from "
         f"{tables.format_percent(online.min())} in {online.idxmin()} to "
-        f"{tables.format_percent(online.max())} in {online.idxmax()} ({{figure[0]}}).",
+        f"{tables.format_percent(online.max())} in {online.idxmax()} ({{figure[0]}})."
+        if online.notna().any()
+        else "No respondent answered the optional question on how many sexual exploitation "
+        "cases involved technology ({figure[0]})."
+    )
+    text = [
+        online_text,
         f"{tables.format_percent(overall_funding)} of all respondents rated government funding "
         f"poor or absent ({{figure[1]}}), and {tables.format_percent(overall_aware)} rated "
         "public awareness poor ({figure[2]}).",
