@@ -20,33 +20,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from survivors_perspectives import validate
 from survivors_perspectives.fingerprints import sha256
-from survivors_perspectives.survey.schema import ID_PREFIX
 
 from .gate import ThresholdError, judge, load_thresholds
+from .inputs import synthetic_reason
 from .synthesise import DEFAULT_SEED, MIN_LEAF, SynthesisError
 
 #: Exit statuses: invalid input files, refused request, twin stopped by the gate.
 INVALID, REFUSED, STOPPED = 1, 2, 3
-
-
-def synthetic_reason(survey: Path) -> str | None:
-    """Say why ``survey`` is synthetic data already (None when it is not).
-
-    The compendium's synthetic records carry respondent ids starting with ``SYN-``
-    (``survey.schema.ID_PREFIX``), the shipped file's and a twin's alike.
-    """
-    try:
-        ids = pd.read_csv(survey, usecols=["respondent_id"], dtype=str, keep_default_na=False)
-    except (ValueError, OSError, pd.errors.ParserError):
-        return None  # validation will say what is wrong with the file
-    column = ids["respondent_id"]
-    if len(column) and column.str.startswith(ID_PREFIX).all():
-        return f"every respondent id starts with {ID_PREFIX!r}"
-    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,8 +42,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--thresholds", type=Path, default=None, help="CSV measure,limit")
     args = parser.parse_args(argv)
+    return run(args.survey, args.conversations, args.out, args.seed, args.thresholds)
+
+
+def run(
+    survey: Path,
+    conversations_path: Path,
+    out: Path,
+    seed: int = DEFAULT_SEED,
+    thresholds: Path | None = None,
+    synthesiser=None,
+) -> int:
+    """Refuse, validate, make, measure, gate and release; return the exit status.
+
+    ``synthesiser`` replaces the tree method (``assess.Synthesiser``); tests pass a leaky one
+    to show that the gate stops it.
+    """
+    args = argparse.Namespace(
+        survey=Path(survey), conversations=Path(conversations_path), out=Path(out), seed=seed
+    )
     try:
-        limits = load_thresholds(args.thresholds)
+        limits = load_thresholds(thresholds)
     except ThresholdError as error:
         print(f"twin: {error}", file=sys.stderr)
         return REFUSED
@@ -90,13 +91,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     real = load_survey(args.survey)
     conversations = load_conversations(args.conversations)
     try:
-        assessment = assess(real, conversations, load_reference(), seed=args.seed)
+        assessment = assess(
+            real, conversations, load_reference(), seed=args.seed, synthesiser=synthesiser
+        )
     except SynthesisError as error:
         print(f"twin: {args.survey}: {error}", file=sys.stderr)
         return INVALID
     verdicts = judge(assessment.measures, limits)
     facts = {
         "seed": args.seed,
+        "rows": len(assessment.twin),
         "min_leaf": MIN_LEAF,
         "inputs": {
             "survey": {"file": args.survey.name, "sha256": sha256(args.survey)},
@@ -122,7 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return STOPPED
     folder = write_release(assessment, args.out, facts)
     print(
-        f"twin: released {len(assessment.twin)} synthetic records to {folder} (all {len(verdicts)} thresholds met)"
+        f"twin: released {len(assessment.twin)} synthetic records to {folder} "
+        f"(all {len(verdicts)} thresholds met)"
     )
     return 0
 

@@ -87,25 +87,48 @@ def _risk_rows(
 
     copied, duplicated = risk.exact_matches(twin, real)
     measures["exact_matches"] = copied
-    add("exact_matches", "records identical to a real record", copied, duplicated,
-        "real records identical to another real record")  # fmt: skip
+    add(
+        "exact_matches",
+        "records identical to a real record",
+        copied,
+        duplicated,
+        "real records identical to another real record",
+    )
     to_real, real_to_real = risk.closest_distances(twin, real)
     near = float(np.mean(to_real <= risk.NEAR_DISTANCE))
     measures["near_match_share"] = near
-    add("near_match_share", f"share within Gower distance {risk.NEAR_DISTANCE} of a real record",
-        near, float(np.mean(real_to_real <= risk.NEAR_DISTANCE)),
-        "real records that close to another real record")  # fmt: skip
-    add("median_closest_distance", "median distance to the closest real record",
-        float(np.median(to_real)), float(np.median(real_to_real)),
-        "median distance from a real record to the closest other one")  # fmt: skip
+    add(
+        "near_match_share",
+        f"share within Gower distance {risk.NEAR_DISTANCE} of a real record",
+        near,
+        float(np.mean(real_to_real <= risk.NEAR_DISTANCE)),
+        "real records that close to another real record",
+    )
+    add(
+        "median_closest_distance",
+        "median distance to the closest real record",
+        float(np.median(to_real)),
+        float(np.median(real_to_real)),
+        "median distance from a real record to the closest other one",
+    )
     closer = risk.closer_to_train(half_twin, split)
     measures["closer_to_train_share"] = closer
-    add("closer_to_train_share", "half twin: share closer to the fitted half than the held-out",
-        closer, 0.5, "expected when the twin learnt the population, not the people")  # fmt: skip
+    add(
+        "closer_to_train_share",
+        "half twin: share closer to the fitted half than the held-out",
+        closer,
+        0.5,
+        "expected when the twin learnt the population, not the people",
+    )
     rep_u, ui_o = risk.replicated_uniques(twin, real)
     measures["repu_share_of_uniques"] = rep_u / ui_o if ui_o else 0.0
-    add("repu_percent", "replicated uniques, % of real records (repU)", rep_u, ui_o,
-        "real records unique on the quasi-identifiers, % (UiO)")  # fmt: skip
+    add(
+        "repu_percent",
+        "replicated uniques, % of real records (repU)",
+        rep_u,
+        ui_o,
+        "real records unique on the quasi-identifiers, % (UiO)",
+    )
     disclosure = []
     for target, why in risk.DISCO_TARGETS.items():
         d_s, d_o = risk.disco(twin, real, target)
@@ -114,26 +137,49 @@ def _risk_rows(
     ratio = (disclosure["disco"] / disclosure["dio"].where(disclosure["dio"] > 0)).fillna(0)
     measures["disco_share_of_dio"] = float(ratio.max())
     worst = int(ratio.to_numpy().argmax())
-    add("disco_percent", f"largest DiSCO, % of real records ({disclosure['answer'][worst]})",
-        float(disclosure["disco"][worst]), float(disclosure["dio"][worst]),
-        "the same answer's DiO in the real data, %")  # fmt: skip
+    add(
+        "disco_percent",
+        f"largest DiSCO, % of real records ({disclosure['answer'][worst]})",
+        float(disclosure["disco"][worst]),
+        float(disclosure["dio"][worst]),
+        "the same answer's DiO in the real data, %",
+    )
     single = risk.singling_out(half_twin, split, seed)
     measures["singling_out_risk"] = single["risk"]
-    add("singling_out_risk", f"singling out: success on fitted people ({single['attacks']} "
-        "predicates), risk beyond held-out", single["main"], single["control"],
-        f"success on held-out people; risk {single['risk']:.3f}")  # fmt: skip
+    add(
+        "singling_out_risk",
+        f"singling out: success on fitted people ({single['attacks']} "
+        "predicates), risk beyond held-out",
+        single["main"],
+        single["control"],
+        f"success on held-out people; risk {single['risk']:.3f}",
+    )
     link = risk.linkability(half_twin, split, seed)
     measures["linkability_risk"] = link["risk"]
-    add("linkability_risk", "linkability: fitted people linked through the twin",
-        link["main"], link["control"], f"held-out people linked; risk {link['risk']:.3f}")  # fmt: skip
+    add(
+        "linkability_risk",
+        "linkability: fitted people linked through the twin",
+        link["main"],
+        link["control"],
+        f"held-out people linked; risk {link['risk']:.3f}",
+    )
     rare, present, records = risk.rare_combinations(twin, real)
-    add("rare_combinations_present", f"real combinations of 1-{risk.RARE} people found in the "
-        f"twin ({records} twin records)", present, rare,
-        f"real combinations of 1-{risk.RARE} people")  # fmt: skip
+    add(
+        "rare_combinations_present",
+        f"real combinations of 1-{risk.RARE} people found in the twin ({records} twin records)",
+        present,
+        rare,
+        f"real combinations of 1-{risk.RARE} people",
+    )
     main, control = _rare_excess(half_twin, split)
     measures["rare_combination_excess"] = main - control
-    add("rare_combination_excess", "half twin: share of fitted people's rare combinations present",
-        main, control, "the same share for held-out people")  # fmt: skip
+    add(
+        "rare_combination_excess",
+        "half twin: share of fitted people's rare combinations present",
+        main,
+        control,
+        "the same share for held-out people",
+    )
     return rows, disclosure, measures
 
 
