@@ -95,20 +95,26 @@ def unique_rows(frame: pd.DataFrame) -> pd.Index:
     return frame.index[mask]
 
 
-def write_standin(
-    out_dir: Path | str, seed: int = STANDIN_SEED, scale: int = 1
+def write_files(
+    survey: pd.DataFrame, conversations: pd.DataFrame, out_dir: Path | str
 ) -> tuple[Path, Path]:
-    """Write the stand-in survey and conversations files into ``out_dir``; return their paths."""
+    """Write a survey and a conversations frame as the pipeline reads them; return the paths."""
     from survivors_perspectives.conversations import synth as conversations_synth
     from survivors_perspectives.synth.write import to_text
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     survey_path = out_dir / "standin_survey.csv"
-    to_text(standin_survey(seed, scale)).to_csv(
-        survey_path, index=False, lineterminator="\n", encoding="utf-8"
-    )
+    to_text(survey).to_csv(survey_path, index=False, lineterminator="\n", encoding="utf-8")
     conversations_path = out_dir / "standin_conversations.csv"
-    frame = conversations_synth.generate(seed)
-    conversations_path.write_text(conversations_synth.to_csv_text(frame), encoding="utf-8")
+    conversations_path.write_text(conversations_synth.to_csv_text(conversations), encoding="utf-8")
     return survey_path, conversations_path
+
+
+def write_standin(
+    out_dir: Path | str, seed: int = STANDIN_SEED, scale: int = 1
+) -> tuple[Path, Path]:
+    """Write the stand-in survey and conversations files into ``out_dir``; return their paths."""
+    from survivors_perspectives.conversations import synth as conversations_synth
+
+    return write_files(standin_survey(seed, scale), conversations_synth.generate(seed), out_dir)
