@@ -124,7 +124,8 @@ THRESHOLDS: tuple[Threshold, ...] = (
         0.10,
         True,
         (0.0, 0.2),
-        "anonymeter's authors treat a risk above about 0.1 as a real gain for an attacker",
+        "0.1 means the attack succeeds on one person in ten more than it does on people the "
+        "twin never saw; above that the twin itself gives an attacker a real gain",
     ),
     Threshold(
         "linkability_risk",

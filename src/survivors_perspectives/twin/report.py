@@ -110,6 +110,11 @@ def status(page: ReleasePage) -> Markdown:
     )
 
 
+def _html(table) -> HTML:
+    """Show a table of words left-aligned (the book's tables right-align numbers)."""
+    return HTML(table.to_html().replace("text-align: right;", "text-align: left;"))
+
+
 def _number(value: float) -> str:
     if pd.isna(value):
         return "–"
@@ -129,7 +134,7 @@ def thresholds_table() -> HTML:
             for t in THRESHOLDS
         ]
     )
-    return HTML(value_table(frame, caption="The release gate: thresholds and reasons").to_html())
+    return _html(value_table(frame, caption="The release gate: thresholds and reasons"))
 
 
 def gate_table(page: ReleasePage) -> HTML | Markdown:
@@ -171,8 +176,8 @@ def risk_table(page: ReleasePage) -> HTML | Markdown:
         }
     )
     return HTML(
-        value_table(frame, caption="Disclosure risk: twin beside the real data").to_html()
-        + value_table(answers, caption="Attribute disclosure per sensitive answer").to_html()
+        _html(value_table(frame, caption="Disclosure risk: twin beside the real data")).data
+        + _html(value_table(answers, caption="Attribute disclosure per sensitive answer")).data
     )
 
 
@@ -224,7 +229,7 @@ def tests_table(page: ReleasePage) -> HTML | Markdown:
             "CI overlap": tests["ci_overlap"].map("{:.2f}".format),
         }
     )
-    return HTML(value_table(frame, caption="The published tests, real data and twin").to_html())
+    return _html(value_table(frame, caption="The published tests, real data and twin"))
 
 
 def figures_table(page: ReleasePage) -> HTML | Markdown:
@@ -233,9 +238,14 @@ def figures_table(page: ReleasePage) -> HTML | Markdown:
         return Markdown("")
     figures = page.tables["figures"]
     by_topic = figures.groupby("topic").agg(
-        figures=("id", "size"), agree=("agrees", "sum"), same_verdict=("same_status", "sum")
+        figures=("id", "size"), agree=("agrees", "sum"), same=("same_status", "sum")
     )
-    by_topic = by_topic.astype(int)
+    by_topic = by_topic.astype(int).rename(
+        columns={
+            "agree": "within sampling error",
+            "same": "same verdict against the report",
+        }
+    )
     return HTML(
         value_table(
             by_topic, caption="Replication figures agreeing, by topic", index_name="topic"
