@@ -393,7 +393,7 @@ def test_release_page_states(standin_files, tmp_path, released):
     html = report.risk_table(page).data + report.tests_table(page).data
     assert "DiSCO" in html and "same conclusion" in html
     assert "19 published tests" in report.utility_summary(page).data
-    assert report.checklist().data.count("- [ ]") == len(report.CHECKLIST)
+    assert report.checklist().data.count("☐") == len(report.CHECKLIST)
 
 
 def test_synthetic_book_release_page_says_no_twin_is_needed(built_html):

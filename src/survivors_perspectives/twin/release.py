@@ -38,12 +38,22 @@ TWIN_NOTE = (
 )
 
 
-def _swap_in(staging: Path, target: Path) -> None:
-    """Replace ``target`` by ``staging`` with renames (the old folder is removed last)."""
+def _swap_in(staging: Path, target: Path, attempts: int = 5) -> None:
+    """Replace ``target`` by ``staging`` with renames (the old folder is removed last).
+
+    Two runs at once may each swap in their folder; a rename that finds the target
+    re-created by the other run tries again, so the last run to finish wins whole.
+    """
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
+    for attempt in range(attempts):
+        try:
+            if target.exists():
+                target.rename(old)
+            staging.rename(target)
+            break
+        except OSError:
+            if attempt == attempts - 1:
+                raise
     shutil.rmtree(old, ignore_errors=True)
 
 

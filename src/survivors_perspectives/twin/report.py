@@ -246,10 +246,21 @@ def figures_table(page: ReleasePage) -> HTML | Markdown:
             "same": "same verdict against the report",
         }
     )
+    differing = figures[~figures["agrees"].astype(bool)].reset_index(drop=True)
+    detail = pd.DataFrame(
+        {
+            "figure": differing["id"],
+            "real data": differing["real"].map(_number),
+            "twin": differing["twin"].map(_number),
+        }
+    )
     return HTML(
         value_table(
             by_topic, caption="Replication figures agreeing, by topic", index_name="topic"
         ).to_html()
+        + _html(
+            value_table(detail, caption="Figures whose twin value is outside sampling error")
+        ).data
     )
 
 
@@ -275,4 +286,4 @@ def conversations_text(page: ReleasePage) -> Markdown:
 
 def checklist() -> Markdown:
     """Show the data owner's checklist, as a list of boxes to tick."""
-    return Markdown("\n".join(f"- [ ] {item}" for item in CHECKLIST))
+    return Markdown("\n".join(f"1. ☐ {item}" for item in CHECKLIST))
