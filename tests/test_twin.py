@@ -402,3 +402,40 @@ def test_synthetic_book_release_page_says_no_twin_is_needed(built_html):
     assert "Content note" in page
     assert "exact_matches" in page  # the thresholds table
     assert "The assessment folder stays inside the secure room" in page
+
+
+def test_a_folder_is_swapped_in_whole_and_leaves_nothing_behind(tmp_path):
+    from survivors_perspectives.twin.release import _staging, _swap_in
+
+    target = tmp_path / "release"
+    for content in ("first", "second"):
+        staging = _staging(target)
+        (staging / "file.txt").write_text(content)
+        _swap_in(staging, target)
+        assert (target / "file.txt").read_text() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["release"]
+
+
+def test_a_swap_racing_another_run_still_lands_whole(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from survivors_perspectives.twin.release import _staging, _swap_in
+
+    target = tmp_path / "release"
+    staging = _staging(target)
+    (staging / "file.txt").write_text("ours")
+    real_rename = Path.rename
+    raced = []
+
+    def rename(self, to):
+        # the other run swaps its folder in just before ours
+        if self == staging and not raced:
+            raced.append(True)
+            target.mkdir()
+            (target / "file.txt").write_text("theirs")
+        return real_rename(self, to)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    _swap_in(staging, target)
+    assert (target / "file.txt").read_text() == "ours"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["release"]
