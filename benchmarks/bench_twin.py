@@ -50,8 +50,8 @@ def main() -> None:
         half = synthesise_survey(split.train, seed=3)
         stages = {
             "synthesise (release twin)": lambda r=real: synthesise_survey(r, seed=1),
-            "replication figures, real and twin": lambda r=real, t=twin: (
-                utility.replication_beside(reference, r, t)
+            "replication figures, real and twin": lambda r=real, t=twin: utility.replication_beside(
+                reference, r, t
             ),
             "published tests, real and twin": lambda r=real, t=twin: utility.tests_beside(
                 reference, r, t
