@@ -200,6 +200,20 @@ data: | $(EDITABLE_STAMP) ## Regenerate the synthetic data in data/synthetic fro
 	$(PY) -m survivors_perspectives.synth --seed $(SEED) --scale $(SCALE) --out data/synthetic
 	$(PY) -m survivors_perspectives.conversations.synth --seed $(SEED) --out data/synthetic
 
+# A synthetic twin of the real data, made inside the secure room: fitted to DATA and
+# CONVERSATIONS_DATA, measured, and written to $(TWIN_DIR)/release only if it passes the release
+# gate (src/survivors_perspectives/twin/gate.py; TWIN_THRESHOLDS=<csv> tightens it). The real-data
+# book's release page shows the assessment once this has run.
+TWIN_DIR := $(or $(RUN_DIR),builds/synthetic)/twin
+.PHONY: twin
+twin: | $(EDITABLE_STAMP) ## Fit, measure and (if it passes the gate) release a twin of DATA=... CONVERSATIONS_DATA=...
+	$(PIPELINE_ENV) $(PY) -m survivors_perspectives.twin --survey "$(SURVEY)" \
+		--conversations "$(CONVERSATIONS)" --out "$(TWIN_DIR)" --seed "$(SEED)" \
+		$(if $(TWIN_THRESHOLDS),--thresholds "$(TWIN_THRESHOLDS)")
+
+$(BOOK_SRC)/chapters/twin_release.ipynb: NOTEBOOK_PARAMETERS += -p twin_dir "$(TWIN_DIR)"
+$(BOOK_SRC)/chapters/twin_release.ipynb: $(wildcard $(TWIN_DIR)/assessment/summary.json)
+
 .PHONY: test
 test: ## Build the book (in parallel), then run the linters and the test suite
 	$(MAKE) -j$(JOBS) book
