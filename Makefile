@@ -34,8 +34,9 @@ LOCK_TIMEOUT ?=
 export SURVIVORS_PERSPECTIVES_DATA := $(value DATA)
 export SURVIVORS_PERSPECTIVES_CONVERSATIONS_DATA := $(value CONVERSATIONS_DATA)
 export SURVIVORS_PERSPECTIVES_DECLARED := $(value EXTRA_COUNTRIES)
-unexport DATA CONVERSATIONS_DATA EXTRA_COUNTRIES
-DATA_GOALS := book countries reports validate
+export SURVIVORS_PERSPECTIVES_TWIN_THRESHOLDS := $(value TWIN_THRESHOLDS)
+unexport DATA CONVERSATIONS_DATA EXTRA_COUNTRIES TWIN_THRESHOLDS
+DATA_GOALS := book countries reports validate twin
 GOALS := $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
 
 ifndef SP_LOCKED
@@ -192,6 +193,21 @@ $(HTML_INDEX): $(DERIVED) $(BOOK_PAGES) $(COUNTRY_NOTEBOOKS) $(CHAPTER_NOTEBOOKS
 	$(PY) -m survivors_perspectives.build_book $(BOOK_SRC) --build-dir $(BUILD) \
 		--survey $(SURVEY) --conversations $(CONVERSATIONS) --derived $(DERIVED_DIR) \
 		--countries $(COUNTRY_SLUGS)
+
+# A synthetic twin of the real data, made inside the secure room: fitted to DATA and
+# CONVERSATIONS_DATA, measured, and written to $(TWIN_DIR)/release only if it passes the release
+# gate (src/survivors_perspectives/twin/gate.py; TWIN_THRESHOLDS=<csv> tightens it). The real-data
+# book's release page shows the assessment once this has run. Like the book, it runs inside the
+# locked build on the safe copies of the inputs (build_inputs), beside the run's book folder.
+TWIN_DIR := $(if $(filter book,$(BOOK_SRC)),builds/synthetic,$(patsubst %/book,%,$(BOOK_SRC)))/twin
+.PHONY: twin
+twin: $(VALIDATED) ## Fit, measure and (if it passes the gate) release a twin of DATA=... CONVERSATIONS_DATA=...
+	$(PIPELINE_ENV) $(PY) -m survivors_perspectives.twin --survey $(SURVEY) \
+		--conversations $(CONVERSATIONS) --out $(TWIN_DIR) --seed "$(SEED)" \
+		$${SURVIVORS_PERSPECTIVES_TWIN_THRESHOLDS:+--thresholds "$$SURVIVORS_PERSPECTIVES_TWIN_THRESHOLDS"}
+
+$(BOOK_SRC)/chapters/twin_release.ipynb: NOTEBOOK_PARAMETERS += -p twin_dir $(TWIN_DIR)
+$(BOOK_SRC)/chapters/twin_release.ipynb: $(wildcard $(TWIN_DIR)/assessment/summary.json)
 endif
 
 # ---------------------------------------------------------------------------------------------
