@@ -75,7 +75,7 @@ CHAPTER_SOURCES := $(wildcard notebooks/*/*.ipynb)
 CHAPTER_NOTEBOOKS := $(CHAPTER_SOURCES:notebooks/%=$(BOOK_SRC)/%)
 # Hand-written pages and configuration (everything in book/ that is not a build product).
 BOOK_STATIC := $(shell find book -type f -not -path 'book/_build/*' -not -path 'book/countries/*' \
-	-not -path 'book/chapters/*' -not -path 'book/course/*' -not -name '.*')
+	-not -path 'book/chapters/*' -not -path 'book/course/*' -not -path '*/__pycache__/*' -not -name '.*')
 BOOK_PAGES := $(BOOK_STATIC:book/%=$(BOOK_SRC)/%)
 REPORTS_DIR := $(BUILD)/reports
 REPORTS_INDEX := $(REPORTS_DIR)/index.html
@@ -177,9 +177,10 @@ endif
 # Built into a staging folder and swapped in only on success: a failed build keeps the last good book.
 # The derived tables come first so that, when stale, the longest job starts at once rather than
 # after the country chapters, and the chapters reading them do not end up last.
-$(HTML_INDEX): $(DERIVED) $(BOOK_PAGES) $(COUNTRY_NOTEBOOKS) $(CHAPTER_NOTEBOOKS) $(BOOK_BUILD_DEPS) | $(EDITABLE_STAMP)
+# The country reports are copied into html/reports, so the published HTML folder links to them.
+$(HTML_INDEX): $(DERIVED) $(BOOK_PAGES) $(COUNTRY_NOTEBOOKS) $(CHAPTER_NOTEBOOKS) $(BOOK_BUILD_DEPS) $(REPORTS_INDEX) | $(EDITABLE_STAMP)
 	$(PY) -m survivors_perspectives.build_book $(BOOK_SRC) --build-dir $(BUILD) \
-		--survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
+		--survey "$(SURVEY)" --conversations "$(CONVERSATIONS)" --reports $(REPORTS_DIR)
 
 # ---------------------------------------------------------------------------------------------
 .PHONY: data

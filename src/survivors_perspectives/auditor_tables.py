@@ -266,3 +266,262 @@ def table(
         sortable=sortable,
         hover=hover,
     )
+
+
+# --- the auditors' chapters' tables ----------------------------------------------------------
+#
+# One function per table shown in the cross-country, replication and audit chapters, so the
+# notebooks stay one call per table and the labels live in one place.
+
+_TEST_KINDS = {"chi2_independence": "chi-square", "anova_oneway": "one-way ANOVA"}
+_METHODS = {"holm": "chi-square, Holm-adjusted", "games_howell": "Games-Howell"}
+_ALTERNATIVES = {
+    "monte_carlo_chi2": "Monte Carlo chi-square",
+    "fisher_exact": "Fisher's exact test",
+    "welch_anova": "Welch's ANOVA",
+}
+_STATUS = {
+    "reproduced": "reproduced",
+    "conflict": "conflict in the report",
+    "not_computable": "not computable from the data",
+    "not_reproduced": "not reproduced",
+}
+
+
+def _described(frame: pd.DataFrame, recomputed: pd.DataFrame) -> pd.DataFrame:
+    """Add each published test's description (``recomputed``'s) to rows keyed by its id."""
+    names = recomputed.set_index("id")["description"]
+    out = frame.copy()
+    out["test_description"] = out["id"].map(names).fillna(out["id"])
+    return out
+
+
+def _words(series: pd.Series, names: dict[str, str]) -> pd.Series:
+    return series.map(lambda v: names.get(v, humanise(v)) if isinstance(v, str) else v)
+
+
+def published_tests(recomputed: pd.DataFrame) -> AuditorTable:
+    """Show the report's tests beside ours (``cross_country.recompute_published``)."""
+    frame = recomputed.assign(test=_words(recomputed["test"], _TEST_KINDS))
+    return table(
+        frame,
+        [
+            ("description", "Test (report footnote)"),
+            ("test", "Kind"),
+            Column("published_statistic", "Published statistic", "number", 3),
+            ("published_df", "Published df", "auto"),
+            ("published_p", "Published p"),
+            Column("statistic", "Statistic here", "number", 3),
+            ("df", "df here", "auto"),
+            ("p", "p here", "p"),
+            ("p_adjusted", "p, Holm-adjusted", "p"),
+            ("n", "Respondents", "integer"),
+            ("same_conclusion", "Same conclusion at 5%", "yesno"),
+        ],
+        caption="The report's tests, published and recomputed on the synthetic data",
+        hover="id",
+        sortable=True,
+    )
+
+
+def assumptions(checks: pd.DataFrame, recomputed: pd.DataFrame) -> AuditorTable:
+    """Whether each test's assumption holds, and the alternative test's answer."""
+    frame = _described(checks, recomputed)
+    frame["alternative"] = _words(frame["alternative"], _ALTERNATIVES)
+    return table(
+        frame,
+        [
+            ("test_description", "Test"),
+            ("assumption", "Assumption"),
+            ("diagnostic", "What the data show"),
+            ("assumption_holds", "Holds", "yesno"),
+            ("alternative", "Alternative test"),
+            Column("alternative_statistic", "Its statistic", "number", 3),
+            ("alternative_p", "Its p", "p"),
+            ("p", "Classic p", "p"),
+            ("same_conclusion", "Same conclusion", "yesno"),
+        ],
+        caption="Assumptions of each test and the alternative test where one is needed",
+        hover="id",
+        sortable=True,
+    )
+
+
+def differing(pairs_summary: pd.DataFrame, recomputed: pd.DataFrame) -> AuditorTable:
+    """Per significant test, how many pairs differ and which (``cross_country.differing_pairs``)."""
+    frame = _described(pairs_summary, recomputed)
+    return table(
+        frame,
+        [
+            ("test_description", "Test"),
+            ("pairs", "Pairs compared", "integer"),
+            ("differing", "Pairs that differ", "integer"),
+            ("which", "Which"),
+        ],
+        caption="Which groups differ, for each test significant on these data",
+        hover="id",
+    )
+
+
+def pairwise(pairs: pd.DataFrame, recomputed: pd.DataFrame) -> AuditorTable:
+    """Every pairwise comparison (``cross_country.posthoc_all``); sortable and filterable."""
+    frame = _described(pairs, recomputed)
+    frame["method"] = _words(frame["method"], _METHODS)
+    return table(
+        frame,
+        [
+            ("test_description", "Test"),
+            ("group_a", "Group A"),
+            ("group_b", "Group B"),
+            ("method", "Method"),
+            ("n", "Respondents", "integer"),
+            Column("statistic", "Statistic", "number", 3),
+            ("df", "df", "auto"),
+            ("p", "p", "p"),
+            ("p_adjusted", "p, adjusted", "p"),
+            Column("cramers_v", "Cramér's V", "number", 3),
+            Column("mean_a", "Mean A", "number", 1),
+            Column("mean_b", "Mean B", "number", 1),
+            Column("difference", "Difference (A − B)", "number", 1),
+        ],
+        caption="Every pairwise comparison of groups, for the tests significant on these data",
+        note="A dash: not applicable to this kind of test (means for ANOVAs, Cramér's V for "
+        "chi-square tests).",
+        hover="id",
+        sortable=True,
+    )
+
+
+def robustness(summary: pd.DataFrame, recomputed: pd.DataFrame) -> AuditorTable:
+    """Show the tests over many generator seeds (``robustness.summarise``)."""
+    frame = _described(summary, recomputed)
+    return table(
+        frame,
+        [
+            ("test_description", "Test"),
+            Column("published_statistic", "Published statistic", "number", 3),
+            ("published_p", "Published p"),
+            ("replicates", "Seeds", "integer"),
+            Column("share_same_conclusion", "Same conclusion", "percent", 0, fraction=True),
+            Column("share_close_statistic", "Statistic within 20%", "percent", 0, True),
+            Column("statistic_median", "Median statistic", "number", 2),
+            Column("statistic_p05", "5th percentile", "number", 2),
+            Column("statistic_p95", "95th percentile", "number", 2),
+            ("p_median", "Median p", "p"),
+        ],
+        caption="The published tests over many synthetic surveys (one per generator seed)",
+        hover="id",
+        sortable=True,
+    )
+
+
+def _replication_frame(replication: pd.DataFrame) -> pd.DataFrame:
+    frame = replication.copy()
+    frame["figure"] = frame["quantity"].where(frame["quantity"].notna(), frame["id"])
+    scope = frame["scope"].where(frame["scope"] != "all", "all countries")
+    frame["figure"] = frame["figure"].astype(str) + " (" + scope.astype(str) + ")"
+    frame["status"] = _words(frame["status"], _STATUS)
+    if "topic" in frame:
+        frame["topic"] = _words(frame["topic"], {})
+    if "unit" in frame:
+        frame["unit"] = frame["unit"].map(
+            lambda u: (
+                str(u).replace("mean_percent", "mean %").replace("_", " ")
+                if isinstance(u, str)
+                else u
+            )
+        )
+    return frame
+
+
+def replication_counts(counts: pd.DataFrame, by: str) -> AuditorTable:
+    """Reproduced / conflict / not computable per topic or country (``summary_counts``)."""
+    label = {"topic": "Topic", "scope": "Scope"}.get(by, humanise(by))
+    frame = counts.copy()
+    frame[by] = frame[by].map(lambda v: "all countries" if v == "all" else humanise(str(v)))
+    return table(
+        frame,
+        [
+            (by, label),
+            ("figures", "Figures", "integer"),
+            ("reproduced", "Reproduced", "integer"),
+            ("conflict", "Conflict in the report", "integer"),
+            ("not_computable", "Not computable", "integer"),
+            Column("share reproduced", "Share reproduced", "auto", 2),
+        ],
+        caption=f"Published figures reproduced by the data, by {label.lower()}",
+    )
+
+
+def not_reproduced(rows: pd.DataFrame) -> AuditorTable:
+    """Show the figures not reproduced, with the reason (``replication.not_reproduced``)."""
+    frame = rows.copy()
+    frame["figure"] = frame["id"]
+    frame["status"] = _words(frame["status"], _STATUS)
+    frame["scope"] = frame["scope"].map(lambda v: "all countries" if v == "all" else v)
+    return table(
+        frame,
+        [
+            ("status", "Status"),
+            ("id", "Figure (reference id)", "id"),
+            ("scope", "Scope"),
+            ("published", "Published", "auto"),
+            ("reproduced", "Here", "auto"),
+            ("note", "Reason"),
+        ],
+        caption="Published figures not reproduced by the data, and why",
+        sortable=True,
+    )
+
+
+def replication_table(replication: pd.DataFrame) -> AuditorTable:
+    """Show the whole replication table, one row per published figure; sortable and filterable."""
+    return table(
+        _replication_frame(replication),
+        [
+            ("figure", "Figure (scope)"),
+            ("topic", "Topic"),
+            ("unit", "Unit"),
+            ("published", "Published", "auto"),
+            ("reproduced", "Here", "auto"),
+            ("difference", "Difference", "auto"),
+            ("tolerance", "Tolerance", "auto"),
+            ("status", "Status"),
+            ("note", "Note"),
+        ],
+        caption="Every published figure beside the same figure from the data",
+        note="Hover over a figure's name for its id in data/reference (the filter matches ids "
+        "too).",
+        hover="id",
+        sortable=True,
+    )
+
+
+def findings(found: pd.DataFrame, check_names: dict[str, str]) -> AuditorTable:
+    """Show the audit's findings (``audit.audit``); sortable and filterable."""
+    frame = found.copy()
+    frame["check"] = _words(frame["check"], check_names)
+    return table(
+        frame,
+        [
+            ("location", "Where in the report"),
+            ("check", "Check"),
+            ("published", "Published"),
+            ("recomputed", "Recomputed"),
+            ("changes_conclusion", "Changes a conclusion"),
+        ],
+        caption="Inconsistencies found in the report's own numbers",
+        hover="id",
+        sortable=True,
+    )
+
+
+def checks_run(checks: pd.DataFrame, check_names: dict[str, str]) -> AuditorTable:
+    """How many figures each kind of check examined (``audit.checks_run``)."""
+    frame = checks.copy()
+    frame["check"] = _words(frame["check"], check_names)
+    return table(
+        frame,
+        [("check", "Check"), ("figures_examined", "Figures examined", "integer")],
+        caption="Figures each kind of check examined",
+    )

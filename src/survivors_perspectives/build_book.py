@@ -62,10 +62,18 @@ def _config_with_provenance(source: Path, data_label: str, target: Path) -> Path
     return target
 
 
-def build_book(source: Path, build_dir: Path, data_files: tuple[Path, ...] = ()) -> Path:
+def build_book(
+    source: Path,
+    build_dir: Path,
+    data_files: tuple[Path, ...] = (),
+    reports: Path | None = None,
+) -> Path:
     """Build ``source`` (a Jupyter Book folder) into ``build_dir/html`` atomically.
 
-    ``data_files`` are named, with their SHA-256, in the footer of every page.
+    ``data_files`` are named, with their SHA-256, in the footer of every page. ``reports``,
+    the folder of standalone country reports, is copied to ``html/reports`` so that the
+    published HTML folder holds them too and the chapters' links to them work when only
+    ``html/`` is put online.
     """
     staging = build_dir / ".staging"
     shutil.rmtree(staging, ignore_errors=True)
@@ -93,6 +101,10 @@ def build_book(source: Path, build_dir: Path, data_files: tuple[Path, ...] = ())
             f"jupyter-book build failed (exit {result.returncode}); "
             f"the previous book in {build_dir / 'html'} is unchanged"
         )
+    if reports is not None:
+        if not (reports / "index.html").is_file():
+            raise BookBuildError(f"no country reports in {reports} (expected index.html there)")
+        shutil.copytree(reports, built / "reports")
     remote = remote_resources(built)
     if remote:
         listing = "; ".join(f"{page}: {', '.join(urls)}" for page, urls in remote.items())
@@ -115,10 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--build-dir", type=Path, required=True)
     parser.add_argument("--survey", type=Path, help="survey file named in every page's footer")
     parser.add_argument("--conversations", type=Path, help="conversations file, likewise")
+    parser.add_argument("--reports", type=Path, help="country reports folder, copied to html/")
     args = parser.parse_args(argv)
     data_files = tuple(p for p in (args.survey, args.conversations) if p is not None)
     try:
-        target = build_book(args.source, args.build_dir, data_files)
+        target = build_book(args.source, args.build_dir, data_files, args.reports)
     except BookBuildError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

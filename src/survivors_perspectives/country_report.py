@@ -116,8 +116,9 @@ def show(
 def report_link(country: str):
     """Return the link a country chapter shows to its standalone report (an HTML display).
 
-    The chapter is ``<build>/html/countries/<slug>.html`` and the report
-    ``<build>/reports/<slug>.html``, so the link is relative and works offline. Show it from
+    The chapter is ``<build>/html/countries/<slug>.html`` and the report is copied to
+    ``<build>/html/reports/<slug>.html`` (``build_book --reports``), so the link is relative,
+    stays inside the published ``html/`` folder and works offline. Show it from
     a cell tagged ``remove-input`` and ``book-only``: the report should not link to itself.
     """
     from IPython.display import HTML
@@ -126,7 +127,7 @@ def report_link(country: str):
     return HTML(
         f'<p class="sp-report-link">This chapter is also a standalone report on '
         f"{html.escape(country)}, a single file that opens offline, to share: "
-        f'<a href="../../reports/{slug}.html">{slug}.html</a>.</p>'
+        f'<a href="../reports/{slug}.html">{slug}.html</a>.</p>'
     )
 
 

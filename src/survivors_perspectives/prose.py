@@ -99,7 +99,8 @@ def replication_summary(replication: pd.DataFrame) -> str:
 def cross_country_summary(counts: dict[str, float]) -> str:
     """Return a paragraph on the recomputed tests (see ``cross_country.conclusion_counts``)."""
     return (
-        f"On these data, {counts['same_conclusion']} of the {counts['tests']} published tests "
+        "As a check of the generator, which was calibrated to the published tables: on these "
+        f"synthetic data {counts['same_conclusion']} of the {counts['tests']} published tests "
         f"reach the report's conclusion at the 5% level, and {counts['within_20pct']} give a "
         f"statistic within 20% of the published one. The report found "
         f"{counts['significant_published']} of its tests significant; here "

@@ -1,0 +1,31 @@
+"""Small Sphinx fixes for this book, loaded from ``_config.yml`` (``sphinx.local_extensions``).
+
+sphinx-thebe registers its configuration script once per read of the sources, and Jupyter
+Book 1 reads them in a way that registers it twice: every page then declared
+``const THEBE_JS_URL`` twice and the browser reported "Identifier 'THEBE_JS_URL' has already
+been declared" on every page. The book never launches code (``launch_buttons.thebe: false``),
+so each script is kept once, in its first place.
+"""
+
+from __future__ import annotations
+
+
+def _once(app, pagename, templatename, context, doctree) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for script in scripts:
+        key = (str(getattr(script, "filename", script)), str(getattr(script, "attributes", {})))
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(script)
+    context["script_files"] = kept
+
+
+def setup(app):
+    """Register the page hook; safe for parallel reads and writes."""
+    app.connect("html-page-context", _once)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
