@@ -116,7 +116,8 @@ def test_a_withheld_share_is_labelled_not_left_blank():
     texts = figure.fig.axes[0].texts
     assert sorted(t.get_text() for t in texts) == ["38%", "78%", "81%", f"Peru: {plots.WITHHELD}"]
     (withheld,) = [t for t in texts if t.get_text().endswith(f": {plots.WITHHELD}")]
-    # says whose bar is missing, where Peru's bar would be: the lower half of the second category's slot (0.6 to 1.0)
+    # says whose bar is missing, where Peru's bar would be: the lower half of the second
+    # category's slot (0.6 to 1.0)
     assert withheld.xy == (0, pytest.approx(0.8))
 
 

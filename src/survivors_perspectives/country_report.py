@@ -1080,7 +1080,7 @@ def awareness(frame: pd.DataFrame, country: str) -> Section:
                     "rating it good or excellent",
                 ),
             ],
-            subject="of ratings of public awareness",
+            subject="",
         )
         + " ({table[0]}).",
     ]

@@ -100,7 +100,8 @@ def shares(
         default ``who``); a NaN share is withheld.
     subject
         What the shares are of, for the clause said when every one is withheld, e.g.
-        ``"naming shelter"`` -> "the shares naming shelter are withheld ...".
+        ``"naming shelter"`` -> "the shares naming shelter are withheld ..."; empty when the
+        groups' withheld names say it on their own.
 
     Examples
     --------
@@ -114,9 +115,11 @@ def shares(
     hidden = [name for v, _, name in full if is_withheld(v)]
     if not shown:
         groups = join([w for w in hidden if w])
-        which = f", {groups}," if groups and len(full) > 1 else (f" {groups}" if groups else "")
         noun = "shares" if len(full) > 1 else "share"
         verb = "are" if len(full) > 1 else "is"
+        if not subject:  # the groups' own names say what the shares are of
+            return f"the {noun} {groups} {verb} withheld {WITHHELD_REASON}"
+        which = f", {groups}," if groups and len(full) > 1 else (f" {groups}" if groups else "")
         return f"the {noun} {subject}{which} {verb} withheld {WITHHELD_REASON}"
     text = f"{lead} {join(shown)}".strip()
     if hidden:
