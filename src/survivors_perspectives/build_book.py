@@ -58,6 +58,10 @@ def _config_with_provenance(source: Path, data_label: str, target: Path) -> Path
     html = config.setdefault("html", {})
     footer = html.get("extra_footer", "")
     html["extra_footer"] = f'{footer}<p class="data-provenance">Built from: {data_label}.</p>'
+    # The copy is read from another folder: local Sphinx extensions stay the book's own.
+    extensions = config.get("sphinx", {}).get("local_extensions") or {}
+    for name, folder in extensions.items():
+        extensions[name] = str((source / folder).resolve())
     target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
     return target
 
