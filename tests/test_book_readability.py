@@ -111,7 +111,7 @@ def test_table_labels_formats_escapes_and_keeps_text_whole():
         "Respondents",
         "Note",
     ]
-    assert [th["title"] for th in soup.thead.find_all("th")][0] == "description"
+    assert soup.thead.th["title"] == "description"
     rows = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in soup.tbody.find_all("tr")]
     assert rows == [
         ["<b>bold</b>", "yes", "<0.001", "99", long_text],

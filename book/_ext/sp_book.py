@@ -27,5 +27,7 @@ def _once(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app):
     """Register the page hook; safe for parallel reads and writes."""
-    app.connect("html-page-context", _once)
+    # Early: html-page-context stops at the first handler returning a template name, and the
+    # themes' own handlers come later (priority 500).
+    app.connect("html-page-context", _once, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
