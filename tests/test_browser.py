@@ -2,7 +2,9 @@
 
 These tests drive Debian's headless Chromium (``/usr/bin/chromium``, or ``SP_CHROMIUM``)
 through Playwright over the book ``make test`` has just built in ``book/_build/html``; they
-never build it. Pages are opened as files, as a reader who downloads the book opens them.
+never build it. Pages are served from that folder by a local HTTP server on 127.0.0.1, as
+the published ``html/`` folder is served. (Opened as files instead, Chromium also refuses the
+theme's icon fonts, a file:// restriction, while the icons still draw from its SVG script.)
 Accessibility is checked with axe-core, vendored under ``tests/vendor/axe-core`` (MPL-2.0).
 
 Where the browser, Playwright or the built book is missing, every test here is skipped with
@@ -11,8 +13,11 @@ the reason; ``.ci/run`` installs the browser so CI runs them.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -84,8 +89,24 @@ def browser():
         launched.close()
 
 
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep pytest's output for failures
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
 @pytest.fixture
-def open_page(browser):
+def open_page(browser, server):
     """Open a page of the book at a width; collects console errors in ``page.errors``."""
     contexts = []
 
@@ -94,10 +115,27 @@ def open_page(browser):
         contexts.append(context)
         page = context.new_page()
         page.errors = []
-        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: page.errors.append(str(e)))
+        # A failed load is reported by its response, with the URL; the browser's own request
+        # for /favicon.ico (the book has none) is not the book's.
+        page.on(
+            "console",
+            lambda m: (
+                page.errors.append(m.text)
+                if m.type == "error" and not m.text.startswith("Failed to load resource")
+                else None
+            ),
+        )
+        page.on(
+            "response",
+            lambda r: (
+                page.errors.append(f"{r.status} {r.url}")
+                if r.status >= 400 and not r.url.endswith("/favicon.ico")
+                else None
+            ),
+        )
         page.emulate_media(media=media)
-        page.goto((HTML / relative).as_uri(), wait_until="load")
+        page.goto(f"{server}/{relative}", wait_until="load")
         page.wait_for_timeout(150)
         return page
 
@@ -124,9 +162,10 @@ def test_no_horizontal_overflow_on_a_phone(open_page, kind):
 @pytest.mark.parametrize("width", [PHONE, NARROW])
 def test_sidebar_opens_at_narrow_widths(open_page, width):
     page = open_page(PAGES["country"], width=width)
-    sidebar = page.locator("#pst-primary-sidebar")
-    assert not sidebar.is_visible() or sidebar.bounding_box()["x"] < 0
-    page.locator("button.primary-toggle, label.sidebar-toggle.primary-toggle").first.click()
+    sidebar = page.locator(".bd-sidebar-primary")
+    before = sidebar.bounding_box()
+    assert not sidebar.is_visible() or before is None or before["x"] + before["width"] <= 0
+    page.locator("button.primary-toggle").first.click()
     page.wait_for_timeout(400)
     box = sidebar.bounding_box()
     assert sidebar.is_visible() and box is not None and box["x"] >= 0 and box["width"] > 150
@@ -153,14 +192,14 @@ def test_search_finds_a_country(open_page):
 
 def test_dropdowns_and_code_toggles_open(open_page):
     page = open_page(PAGES["course"])
-    dropdown = page.locator("details.dropdown").first
+    dropdown = page.locator("details.sd-dropdown").first
     assert dropdown.get_attribute("open") is None
-    dropdown.locator("summary").click()
+    dropdown.locator("summary").first.click()
     assert dropdown.get_attribute("open") is not None
     page = open_page(PAGES["country"])
     toggle = page.locator("details.hide.above-input").first
     assert not toggle.locator("pre").first.is_visible()
-    toggle.locator("summary").click()
+    toggle.locator("summary").first.click()
     assert toggle.locator("pre").first.is_visible()
 
 

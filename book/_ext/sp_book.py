@@ -17,7 +17,9 @@ def _once(app, pagename, templatename, context, doctree) -> None:
     seen: set[tuple[str, str]] = set()
     kept = []
     for script in scripts:
-        key = (str(getattr(script, "filename", script)), str(getattr(script, "attributes", {})))
+        # The second registration names an inline script's file "" where the first says None.
+        filename = getattr(script, "filename", script) or ""
+        key = (str(filename), str(sorted(getattr(script, "attributes", {}).items())))
         if key in seen:
             continue
         seen.add(key)
