@@ -25,6 +25,8 @@ AUDITOR_CHAPTERS = [
     "chapters/replication.html",
     "chapters/audit.html",
 ]
+#: Chapters whose every table and figure carries a "Made by" line (the rest: see the report).
+SOURCED_CHAPTERS = [*AUDITOR_CHAPTERS, "chapters/overview.html"]
 #: Pages about abuse or survivors: each opens with the one content note.
 ABOUT_ABUSE = [
     "intro.html",
@@ -156,6 +158,23 @@ def test_auditor_tables_are_labelled_formatted_captioned_and_sourced(page):
             page,
             caption.get_text(),
         )
+
+
+@built
+@pytest.mark.parametrize("page", SOURCED_CHAPTERS)
+def test_every_table_and_figure_has_a_caption_and_a_made_by_line(page):
+    soup = _soup(page)
+    outputs = [
+        o for o in soup.select("article .cell_output") if o.find("table") or o.find("figure")
+    ]
+    assert outputs, page
+    for output in outputs:
+        for figure in output.find_all("figure"):
+            assert re.match(r"Figure \d+: \w", figure.figcaption.get_text()), page
+        for table in output.find_all("table"):
+            assert re.match(r"Table \d+: \w", table.caption.get_text()), page
+        line = output.find(class_="sp-provenance")
+        assert line is not None, (page, output.get_text(" ", strip=True)[:80])
 
 
 @built

@@ -90,11 +90,15 @@ def show(
     numbering: plots.Numbering,
     survey_path: str | None = None,
     conversations_path: str | None = None,
+    *,
+    made_by: provenance.Provenance | None = None,
 ) -> None:
     """Display a section: its text, then its figures and tables, numbered in chapter order.
 
     Given the input paths, each figure and table is followed by its provenance line (the
     function that made it and the files, with their SHA-256), so a reader can trace it.
+    ``made_by`` gives that line directly, for sections made outside this module (the
+    six-country overview).
     """
     from IPython.display import HTML, Markdown, display
 
@@ -104,8 +108,8 @@ def show(
         table.number = numbering.next_table()
     if section.text:
         display(Markdown(section.markdown()))
-    source = ""
-    if survey_path is not None and conversations_path is not None:
+    source = made_by.html() if made_by is not None else ""
+    if made_by is None and survey_path is not None and conversations_path is not None:
         source = section_provenance(section, survey_path, conversations_path).html()
     for figure in section.figures:
         display(HTML(figure.to_html() + source))
