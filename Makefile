@@ -80,7 +80,7 @@ CHAPTER_SOURCES := $(wildcard notebooks/*/*.ipynb)
 CHAPTER_NOTEBOOKS := $(CHAPTER_SOURCES:notebooks/%=$(BOOK_SRC)/%)
 # Hand-written pages and configuration (everything in book/ that is not a build product).
 BOOK_STATIC := $(shell find book -type f -not -path 'book/_build/*' -not -path 'book/countries/*' \
-	-not -path 'book/chapters/*' -not -path 'book/course/*' -not -name '.*')
+	-not -path 'book/chapters/*' -not -path 'book/course/*' -not -path '*/__pycache__/*' -not -name '.*')
 BOOK_PAGES := $(BOOK_STATIC:book/%=$(BOOK_SRC)/%)
 REPORTS_INDEX := $(BUILD)/reports/index.html
 REPORT_TEMPLATE := $(shell find src/survivors_perspectives/templates/country_report -type f)

@@ -132,7 +132,7 @@ def test_country_sentences_across_topics_match_the_data():
         ratings = rows["public_awareness"].value_counts()
         if not ratings.between(1, 4).any():
             poor = 100 * ratings.get("Poor", 0) / len(rows)
-            assert f"{poor:.0f}% of respondents in {country} rated public awareness" in text
+            assert f"In {country}, {poor:.0f}% of respondents rated public awareness" in text
         # boys and girls: the number who supported boys (stated unless the rest is small)
         boys = int((rows["supported_boys"] == "true").sum())
         if not 1 <= len(rows) - boys <= 4:
@@ -142,7 +142,10 @@ def test_country_sentences_across_topics_match_the_data():
         grooming = int((asked["girls_form_grooming"] == "true").sum())
         if not 1 <= grooming <= 4:
             share = 100 * grooming / len(asked)
-            assert f"Grooming had come up for {share:.0f}% of the respondents in {country}" in text
+            assert (
+                f"Among respondents in {country} with online cases, grooming had come up for "
+                f"{share:.0f}% with girls"
+            ) in text
 
 
 @needs_book

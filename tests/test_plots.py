@@ -114,7 +114,23 @@ def test_a_withheld_share_is_labelled_not_left_blank():
         xlabel="x",
     )
     texts = figure.fig.axes[0].texts
-    assert sorted(t.get_text() for t in texts) == ["38%", "78%", "81%", plots.WITHHELD]
-    (withheld,) = [t for t in texts if t.get_text() == plots.WITHHELD]
-    # where Peru's bar would be: the lower half of the second category's slot (0.6 to 1.0)
+    assert sorted(t.get_text() for t in texts) == ["38%", "78%", "81%", f"Peru: {plots.WITHHELD}"]
+    (withheld,) = [t for t in texts if t.get_text().endswith(f": {plots.WITHHELD}")]
+    # says whose bar is missing, where Peru's bar would be: the lower half of the second
+    # category's slot (0.6 to 1.0)
     assert withheld.xy == (0, pytest.approx(0.8))
+
+
+def test_figures_are_drawn_at_twice_the_size_they_are_shown():
+    import struct
+
+    values = pd.Series([40.0, 55.0], index=["Albania", "Peru"])
+    figure = plots.country_bars(values, caption="Share", alt="a", xlabel="x")
+    html = figure.to_html()
+    width, height = (int(v) for v in re.search(r'width="(\d+)" height="(\d+)"', html).groups())
+    png = figure.png()
+    # PNG header: width and height are big-endian integers at bytes 16-24
+    pixels = struct.unpack(">II", png[16:24])
+    assert pixels == (width * plots.PIXEL_RATIO, height * plots.PIXEL_RATIO)
+    inches = figure.fig.get_size_inches()
+    assert (width, height) == (round(inches[0] * plots.DPI), round(inches[1] * plots.DPI))

@@ -550,7 +550,24 @@ def test_report_link_points_from_the_chapter_to_the_report():
     href = link.find("a")["href"]
     chapter = paths.BOOK_HTML / "countries" / "bosnia-and-herzegovina.html"
     target = (chapter.parent / href).resolve()
-    assert target == (paths.BOOK_BUILD / "reports" / "bosnia-and-herzegovina.html").resolve()
+    # inside the published html/ folder (build_book copies the reports there)
+    assert target == (paths.BOOK_HTML / "reports" / "bosnia-and-herzegovina.html").resolve()
+    assert target.is_relative_to(paths.BOOK_HTML.resolve())
+
+
+@pytest.mark.skipif(
+    not (paths.BOOK_HTML / "index.html").is_file(), reason="the book is not built (make book)"
+)
+def test_the_published_html_folder_holds_every_report_the_chapters_link_to():
+    for chapter in sorted((paths.BOOK_HTML / "countries").glob("*.html")):
+        link = _soup(chapter).select_one("p.sp-report-link a")
+        assert link is not None, f"{chapter.name}: no link to its report"
+        target = (chapter.parent / link["href"]).resolve()
+        assert target.is_file(), f"{chapter.name} links to {link['href']}, which is missing"
+        assert target.read_bytes() == (REPORTS / target.name).read_bytes()
+    intro = _soup(paths.BOOK_HTML / "intro.html")
+    listed = [a["href"] for a in intro.select("a") if a["href"].endswith("reports/index.html")]
+    assert listed and all((paths.BOOK_HTML / h).is_file() for h in listed)
 
 
 # ---------------------------------------------------------------------------------------------

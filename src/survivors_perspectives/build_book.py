@@ -73,6 +73,10 @@ def _config_with_provenance(source: Path, data_label: str, target: Path) -> Path
     footer = html.get("extra_footer", "")
     label = html_text.escape(data_label)
     html["extra_footer"] = f'{footer}<p class="data-provenance">Built from: {label}.</p>'
+    # The copy is read from another folder: local Sphinx extensions stay the book's own.
+    extensions = config.get("sphinx", {}).get("local_extensions") or {}
+    for name, folder in extensions.items():
+        extensions[name] = str((source / folder).resolve())
     target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
     return target
 
@@ -218,6 +222,9 @@ def build_book(
         shutil.rmtree(staging / "jb")
         (staging / "_config.yml").unlink()
         (staging / "reports").mkdir(exist_ok=True)
+        # The published html/ folder holds the reports too, so the chapters' links to
+        # ../reports/<slug>.html work when only html/ is put online.
+        shutil.copytree(staging / "reports", staging / "html" / "reports")
         (staging / "derived").mkdir()
         if derived_dir is not None and derived_dir.is_dir():
             for table in sorted(derived_dir.glob("*.csv")):

@@ -23,6 +23,7 @@ import pandas as pd
 
 from survivors_perspectives import paths, plots, provenance, tables
 from survivors_perspectives.countries import COUNTRIES, check_country, slugify
+from survivors_perspectives.sentences import capitalise, share_or, shares
 from survivors_perspectives.survey import schema
 
 ALL = "All countries"
@@ -89,11 +90,15 @@ def show(
     numbering: plots.Numbering,
     survey_path: str | None = None,
     conversations_path: str | None = None,
+    *,
+    made_by: provenance.Provenance | None = None,
 ) -> None:
     """Display a section: its text, then its figures and tables, numbered in chapter order.
 
     Given the input paths, each figure and table is followed by its provenance line (the
     function that made it and the files, with their SHA-256), so a reader can trace it.
+    ``made_by`` gives that line directly, for sections made outside this module (the
+    six-country overview).
     """
     from IPython.display import HTML, Markdown, display
 
@@ -103,8 +108,8 @@ def show(
         table.number = numbering.next_table()
     if section.text:
         display(Markdown(section.markdown()))
-    source = ""
-    if survey_path is not None and conversations_path is not None:
+    source = made_by.html() if made_by is not None else ""
+    if made_by is None and survey_path is not None and conversations_path is not None:
         source = section_provenance(section, survey_path, conversations_path).html()
     for figure in section.figures:
         display(HTML(figure.to_html() + source))
@@ -115,8 +120,9 @@ def show(
 def report_link(country: str):
     """Return the link a country chapter shows to its standalone report (an HTML display).
 
-    The chapter is ``<build>/html/countries/<slug>.html`` and the report
-    ``<build>/reports/<slug>.html``, so the link is relative and works offline. Show it from
+    The chapter is ``<build>/html/countries/<slug>.html`` and the report is copied to
+    ``<build>/html/reports/<slug>.html`` (``build_book --reports``), so the link is relative,
+    stays inside the published ``html/`` folder and works offline. Show it from
     a cell tagged ``remove-input`` and ``book-only``: the report should not link to itself.
     """
     from IPython.display import HTML
@@ -125,7 +131,7 @@ def report_link(country: str):
     return HTML(
         f'<p class="sp-report-link">This chapter is also a standalone report on '
         f"{html.escape(country)}, a single file that opens offline, to share: "
-        f'<a href="../../reports/{slug}.html">{slug}.html</a>.</p>'
+        f'<a href="../reports/{slug}.html">{slug}.html</a>.</p>'
     )
 
 
@@ -309,15 +315,40 @@ def respondents(
     women = values["gender.Female"]
     masters = values["education.Master's degree or PhD"]
     masters_all = values["education.Master's degree or PhD.all"]
+    women_all = _pct(values["gender.Female.all"])
+    employers = [
+        share_or(
+            values["organisation_type.Government"],
+            "{} worked for a government body",
+            "the share working for a government body is withheld",
+        ),
+        share_or(
+            values["location.Urban"],
+            "{} for an organisation serving urban clients only",
+            "the share working for organisations serving urban clients only is withheld",
+        ),
+    ]
     text = [
         f"In {country}, {n} frontline support workers completed the survey, "
         f"{_pct(values['share_of_sample'])} of the {total} respondents in the data. "
-        f"Women made up {_pct(women)} of them, "
-        f"{_difference(women, values['gender.Female.all'])} the six-country share of "
-        f"{_pct(values['gender.Female.all'])}; {_pct(masters)} held a Master's degree or "
-        f"a doctorate (all countries: {_pct(masters_all)}). "
-        f"{_pct(values['organisation_type.Government'])} worked for a government body and "
-        f"{_pct(values['location.Urban'])} for an organisation serving urban clients only.",
+        + share_or(
+            women,
+            f"Women made up {{}} of them, {_difference(women, values['gender.Female.all'])} "
+            f"the six-country share of {women_all}",
+            f"The share of women among them (six-country share: {women_all}) is withheld",
+        )
+        + "; "
+        + share_or(
+            masters,
+            f"{{}} held a Master's degree or a doctorate (all countries: {_pct(masters_all)})",
+            "the share holding a Master's degree or a doctorate (all countries: "
+            f"{_pct(masters_all)}) is withheld",
+        )
+        + ". "
+        + capitalise(employers[0])
+        + ("; " if "withheld" in employers[0] else " and ")
+        + employers[1]
+        + ".",
         "{figure[0]} sets these shares beside the whole sample and {table[0]} gives the "
         "full profile. The sample was one of convenience, so the profile describes who "
         "answered, not the country's workforce.",
@@ -496,11 +527,29 @@ def boys_and_girls(frame: pd.DataFrame, country: str) -> Section:
     text = [
         f"Of the {n} respondents in {country}, {boys_supported} had "
         f"supported boys in the past year and {_count(only_girls)} had supported girls only. "
-        f"Among those who supported boys, {_pct(values['boys.any_online_pct'])} had seen at "
-        "least one boy in a case of online sexual exploitation or abuse; for girls the "
-        f"share was {_pct(values['girls.any_online_pct'])}. Online abuse made up more than "
-        f"half of the girl caseload for {_pct(values['girls.over_half'])} of those who "
-        f"supported girls, and of the boy caseload for {_pct(values['boys.over_half'])}.",
+        + share_or(
+            values["boys.any_online_pct"],
+            "Among those who supported boys, {} had seen at least one boy in a case of "
+            "online sexual exploitation or abuse",
+            "The share of those who supported boys who had seen a boy in a case of online "
+            "sexual exploitation or abuse is withheld",
+        )
+        + "; "
+        + share_or(
+            values["girls.any_online_pct"],
+            "for girls the share was {}",
+            "the same share for girls is withheld",
+        )
+        + ". Online abuse made up more than half of the caseload "
+        + shares(
+            "for",
+            [
+                (values["girls.over_half"], "of those who supported girls"),
+                (values["boys.over_half"], "of those who supported boys"),
+            ],
+            subject="of workers for whom online abuse was more than half the caseload",
+        )
+        + ".",
         f"Workers placed, on average, {_pct(values['girls.age.under_11'])} of the girls and "
         f"{_pct(values['boys.age.under_11'])} of the boys in their online cases under 11 "
         "when first targeted ({figure[0]}; counts in {table[0]}).",
@@ -553,8 +602,16 @@ def offenders(frame: pd.DataFrame, country: str) -> Section:
         f"(all countries: {_pct(values['girls.female_mean.all'])}), and "
         f"{_pct(values['boys.female_mean'])} in cases with boys "
         f"(all countries: {_pct(values['boys.female_mean.all'])}). "
-        f"{_pct(values['foreign_share'])} of the {answered} who answered said offenders "
-        "were more often from another country than the child's own.",
+        + capitalise(
+            share_or(
+                values["foreign_share"],
+                f"{{}} of the {answered} who answered said offenders were more often from "
+                "another country than the child's own.",
+                f"The share of the {answered} who answered saying offenders were more often "
+                "from another country than the child's own is withheld",
+            )
+        )
+        + ("" if pd.notna(values["foreign_share"]) else "."),
         (
             f"The relationship named most often was '{top['Girls'].lower()}', for girls and "
             "for boys alike ({table[0]})."
@@ -614,15 +671,36 @@ def exchange(frame: pd.DataFrame, country: str) -> Section:
         + ". Shares from fewer than five respondents are not drawn.",
         xlabel="Share of respondents answering (%)",
     )
+
+    def about(option: str) -> list[tuple[float, str]]:
+        return [
+            (values[f"boys.{option}"], "about boys"),
+            (values[f"girls.{option}"], "about girls"),
+        ]
+
     text = [
-        f"Money was named as the most common exchange by {_pct(values['girls.Money'])} of "
-        f"respondents in {country} answering about girls (all countries: "
-        f"{_pct(values['girls.Money.all'])}) and by {_pct(values['boys.Money'])} answering "
-        f"about boys (all countries: {_pct(values['boys.Money.all'])}). Gifts or goods "
-        f"came first for {_pct(values['boys.Gifts or goods'])} about boys and "
-        f"{_pct(values['girls.Gifts or goods'])} about girls; shelter for "
-        f"{_pct(values['boys.Shelter'])} and {_pct(values['girls.Shelter'])} "
-        "({figure[0]}, {table[0]}).",
+        capitalise(
+            shares(
+                f"Among respondents in {country}, money was named as the most common exchange by",
+                [
+                    (values["girls.Money"], "of those answering about girls"),
+                    (values["boys.Money"], "of those answering about boys"),
+                ],
+                subject=f"of respondents in {country} naming money as the most common exchange",
+            )
+        )
+        + f" (all countries: {_pct(values['girls.Money.all'])} about girls and "
+        f"{_pct(values['boys.Money.all'])} about boys). "
+        + capitalise(
+            shares(
+                "gifts or goods came first for",
+                about("Gifts or goods"),
+                subject="naming gifts or goods",
+            )
+        )
+        + "; "
+        + shares("shelter for", about("Shelter"), subject="naming shelter")
+        + " ({figure[0]}, {table[0]}).",
     ]
     return Section("exchange", text, [table], [figure], values)
 
@@ -646,10 +724,17 @@ def facilitation(frame: pd.DataFrame, country: str) -> Section:
         all_answers = frame[f"{sex}_facilitator"].dropna()
         values[f"{sex}.yes.all"] = _share(int((all_answers == "Yes").sum()), len(all_answers))
     text = [
-        f"In {country}, {_pct(values['girls.yes'])} of respondents answering about girls and "
-        f"{_pct(values['boys.yes'])} answering about boys said adults had facilitated the "
-        "abuse without committing it themselves (all countries: "
-        f"{_pct(values['girls.yes.all'])} and {_pct(values['boys.yes.all'])}). "
+        f"In {country}, "
+        + shares(
+            "adults had facilitated the abuse without committing it themselves according to",
+            [
+                (values["girls.yes"], "of respondents answering about girls"),
+                (values["boys.yes"], "of those answering about boys"),
+            ],
+            subject="saying adults had facilitated the abuse",
+        )
+        + f" (all countries: {_pct(values['girls.yes.all'])} about girls and "
+        f"{_pct(values['boys.yes.all'])} about boys). "
         "{table[0]} gives the answers.",
     ]
     return Section("facilitation", text, [table], [], values)
@@ -709,13 +794,22 @@ def forms_of_abuse(frame: pd.DataFrame, country: str) -> Section:
     widest = max(
         (g for g in gaps.items() if not pd.isna(g[1])), key=lambda g: abs(g[1]), default=None
     )
+
+    def by_gender(key: str) -> list[tuple[float, str]]:
+        return [(values[f"girls.{key}"], "with girls"), (values[f"boys.{key}"], "with boys")]
+
     text = [
-        f"Grooming had come up for {_pct(values['girls.grooming'])} of the respondents in "
-        f"{country} with online cases involving girls and {_pct(values['boys.grooming'])} "
-        f"of those with boys; self-generated content for "
-        f"{_pct(values['girls.self_generated'])} and {_pct(values['boys.self_generated'])}; "
-        f"live-streaming for {_pct(values['girls.live_streaming'])} and "
-        f"{_pct(values['boys.live_streaming'])} ({{figure[0]}}, {{table[0]}})."
+        f"Among respondents in {country} with online cases, "
+        + shares("grooming had come up for", by_gender("grooming"), subject="for grooming")
+        + "; "
+        + shares(
+            "self-generated content for",
+            by_gender("self_generated"),
+            subject="for self-generated content",
+        )
+        + "; "
+        + shares("live-streaming for", by_gender("live_streaming"), subject="for live-streaming")
+        + " ({figure[0]}, {table[0]})."
     ]
     if widest is not None:
         text.append(
@@ -788,9 +882,9 @@ def barriers(frame: pd.DataFrame, country: str, top: int = 5) -> Section:
     values["top_column"] = head.index[0]
     text = [
         f"Asked which of {len(shares)} factors limit children's disclosure and reporting, "
-        f"respondents in {country} most often chose '{first['label']}' "
-        f"({_pct(_safe_share(int(first['count']), n))}; all countries "
-        f"{_pct(first['all'])}). The next were "
+        f"respondents in {country} most often chose '{first['label']}' ("
+        + share_or(_safe_share(int(first["count"]), n), "{}", "the share is withheld")
+        + f"; all countries {_pct(first['all'])}). The next were "
         + _list([f"'{label}'" for label in head["label"].iloc[1:]])
         + " ({figure[0]}, {table[0]}).",
     ]
@@ -818,8 +912,9 @@ def beliefs(frame: pd.DataFrame, country: str) -> Section:
     first = shares.iloc[0]
     text = [
         f"The belief or practice respondents in {country} named most often as raising "
-        f"children's vulnerability was '{first['label']}' "
-        f"({_pct(_safe_share(int(first['count']), n))}, all countries {_pct(first['all'])}); "
+        f"children's vulnerability was '{first['label']}' ("
+        + share_or(_safe_share(int(first["count"]), n), "{}", "the share is withheld")
+        + f"; all countries {_pct(first['all'])}); "
         "{table[0]} lists them all."
     ]
     return Section("beliefs", text, [table], [], values)
@@ -876,13 +971,23 @@ def government(frame: pd.DataFrame, country: str) -> Section:
     funding = (
         ""
         if worst == "govt_funding"
-        else f" For funding the share was {_pct(values['govt_funding'])} (all countries "
-        f"{_pct(values['govt_funding.all'])})."
+        else " "
+        + share_or(
+            values["govt_funding"],
+            "For funding the share was {}",
+            "The share for funding is withheld",
+        )
+        + f" (all countries {_pct(values['govt_funding.all'])})."
     )
     text = [
         f"Respondents in {country} were most critical of government action on "
-        f"{labels[worst]}: {_pct(values[worst])} rated it poor or said there was none "
-        f"(all countries: {_pct(values[worst + '.all'])}).{funding} "
+        f"{labels[worst]}: "
+        + share_or(
+            values[worst],
+            "{} rated it poor or said there was none",
+            "the share rating it poor or saying there was none is withheld",
+        )
+        + f" (all countries: {_pct(values[worst + '.all'])}).{funding} "
         "{figure[0]} compares each area with all countries; {table[0]} gives the ratings.",
     ]
     values["worst"] = worst
@@ -926,18 +1031,40 @@ def scenarios(frame: pd.DataFrame, country: str) -> Section:
         values[f"{c}.Yes.all"] = _share(int((frame[c] == "Yes").sum()), all_base)
     text = [
         "Five short scenarios tested how respondents recognise online sexual exploitation. "
-        f"In {country}, {_pct(values['scenario_paid_video_call_victim.Yes'])} said the girl "
-        "paid to undress on a video call was a victim, and "
-        f"{_pct(values['scenario_gender_reversed.Yes'])} said the same situation with a woman "
-        f"and a boy was still exploitation (all countries: "
-        f"{_pct(values['scenario_paid_video_call_victim.Yes.all'])} and "
-        f"{_pct(values['scenario_gender_reversed.Yes.all'])}).",
-        f"{_pct(values['scenario_viewer_offence.Yes'])} said a stranger who watched the "
-        f"video of a child had committed an offence, while "
-        f"{_pct(values['scenario_viewer_offence.No'])} said no and "
-        f"{_pct(values['scenario_viewer_offence.' + schema.YES_NO_DK[2]])} did not "
-        f"know. {_pct(values['scenario_adolescents_dating.Yes'])} counted two dating "
-        "adolescents as a case of online exploitation, which it is not ({table[0]}).",
+        f"In {country}, "
+        + share_or(
+            values["scenario_paid_video_call_victim.Yes"],
+            "{} said the girl paid to undress on a video call was a victim",
+            "the share saying the girl paid to undress on a video call was a victim is withheld",
+        )
+        + f" (all countries: {_pct(values['scenario_paid_video_call_victim.Yes.all'])}); "
+        + share_or(
+            values["scenario_gender_reversed.Yes"],
+            "{} said the same situation with a woman and a boy was still exploitation",
+            "the share saying the same of a woman and a boy is withheld",
+        )
+        + f" (all countries: {_pct(values['scenario_gender_reversed.Yes.all'])}).",
+        "Asked whether a stranger who watched the video of a child had committed an offence, "
+        + shares(
+            "respondents answered",
+            [
+                (values["scenario_viewer_offence.Yes"], "yes"),
+                (values["scenario_viewer_offence.No"], "no"),
+                (values["scenario_viewer_offence." + schema.YES_NO_DK[2]], "don't know"),
+            ],
+            subject="of answers",
+        )
+        + ". "
+        + capitalise(
+            share_or(
+                values["scenario_adolescents_dating.Yes"],
+                "{} counted two dating adolescents as a case of online exploitation, which it "
+                "is not",
+                "The share counting two dating adolescents as a case of online exploitation "
+                "(which it is not) is withheld",
+            )
+        )
+        + " ({table[0]}).",
     ]
     return Section("scenarios", text, [table], [], values)
 
@@ -964,9 +1091,25 @@ def awareness(frame: pd.DataFrame, country: str) -> Section:
         "good_or_excellent": _guarded_share(counts, hidden, ["Good", "Excellent"]),
     }
     text = [
-        f"{_pct(values['poor'])} of respondents in {country} rated public awareness of "
-        f"online child sexual exploitation as poor (all countries: {_pct(values['poor.all'])}) "
-        f"and {_pct(values['good_or_excellent'])} as good or excellent ({{table[0]}}).",
+        f"In {country}, "
+        + shares(
+            "",
+            [
+                (
+                    values["poor"],
+                    "of respondents rated public awareness of online child sexual "
+                    f"exploitation as poor (all countries: {_pct(values['poor.all'])})",
+                    "rating public awareness of online child sexual exploitation as poor",
+                ),
+                (
+                    values["good_or_excellent"],
+                    "rated it good or excellent",
+                    "rating it good or excellent",
+                ),
+            ],
+            subject="",
+        )
+        + " ({table[0]}).",
     ]
     return Section("awareness", text, [table], [], values)
 
@@ -1104,21 +1247,54 @@ def recommendations(sections: Mapping[str, Section], country: str) -> Section:
     wrong = float("nan") if any(pd.isna(v) for v in unsure) else float(sum(unsure))
     text = [
         f"- **Reporting that children can use.** The barrier named most often in {country} "
-        f"was '{top_label}' ({_pct(barrier[barrier['top_column']])}). Reporting routes that "
+        f"was '{top_label}' ("
+        + share_or(barrier[barrier["top_column"]], "{}", "its share is withheld")
+        + "). Reporting routes that "
         "allow anonymity, and responses that do not blame the child, speak to it.",
-        f"- **Awareness.** With {_pct(aware['poor'])} rating public awareness poor, "
-        "campaigns in and out of school about online risks, reporting routes and support "
+        "- **Awareness.** "
+        + share_or(
+            aware["poor"],
+            "With {} rating public awareness poor, campaigns",
+            "Whatever the share rating public awareness poor (it is withheld",
+        )
+        + ("" if pd.notna(aware["poor"]) else "), campaigns")
+        + " in and out of school about online risks, reporting routes and support "
         f"services have room to work in {country}.",
-        f"- **Training for frontline workers.** {_pct(wrong)} did not identify the stranger "
-        "watching a child's video as an offender (answering no or not knowing), and "
-        f"{_pct(scen['scenario_adolescents_dating.Yes'])} misread consensual adolescent "
-        "dating as exploitation: a case for training on online forms of abuse.",
-        f"- **Government investment.** {_pct(gov['govt_funding'])} rated government funding "
-        "poor or absent"
+        "- **Training for frontline workers.** "
+        + capitalise(
+            share_or(
+                wrong,
+                "{} did not identify the stranger watching a child's video as an offender "
+                "(answering no or not knowing)",
+                "the share not identifying the stranger watching a child's video as an "
+                "offender is withheld",
+            )
+        )
+        + ", and "
+        + share_or(
+            scen["scenario_adolescents_dating.Yes"],
+            "{} misread consensual adolescent dating as exploitation",
+            "the share misreading consensual adolescent dating as exploitation is withheld",
+        )
+        + ": a case for training on online forms of abuse.",
+        "- **Government investment.** "
+        + capitalise(
+            share_or(
+                gov["govt_funding"],
+                "{} rated government funding poor or absent",
+                "the share rating government funding poor or absent is withheld",
+            )
+        )
         + (
             ", the area of government action rated worst."
             if gov["worst"] == "govt_funding"
-            else f"; {_pct(gov[gov['worst']])} said so about the area rated worst."
+            else "; "
+            + share_or(
+                gov[gov["worst"]],
+                "{} said so about the area rated worst.",
+                "the share saying so about the area rated worst is withheld",
+            )
+            + ("" if pd.notna(gov[gov["worst"]]) else ".")
         ),
     ]
     values = {"viewer_not_yes": float(wrong)}

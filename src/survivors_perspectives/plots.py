@@ -68,6 +68,9 @@ WITHHELD = "withheld"
 
 #: Pixels per inch of the embedded PNGs: sharp on screen, small enough to keep pages light.
 DPI = 110
+#: Pixels drawn per CSS pixel in the embedded PNG: 2 keeps text and lines sharp on HiDPI
+#: screens and phones (a 1x PNG is blurry there); the image is shown at its 1x size.
+PIXEL_RATIO = 2
 
 
 def country_colour(country: str) -> str:
@@ -157,7 +160,9 @@ class Figure:
             # No bbox_inches="tight": constrained layout already keeps every label inside the
             # canvas (tests/test_plots.py checks each chapter's figures), and the tight box
             # costs a second draw, a third of a chapter's rendering time.
-            self.fig.savefig(buffer, format="png", metadata={"Software": None})
+            self.fig.savefig(
+                buffer, format="png", dpi=DPI * PIXEL_RATIO, metadata={"Software": None}
+            )
             self._png = buffer.getvalue()
         return self._png
 
@@ -169,10 +174,12 @@ class Figure:
     def to_html(self) -> str:
         """Return an HTML ``<figure>`` with the embedded PNG, its alt text and caption."""
         data = base64.b64encode(self.png()).decode("ascii")
+        # Drawn at PIXEL_RATIO times the size it is shown at (width/height in CSS pixels).
+        width, height = (round(v * DPI) for v in self.fig.get_size_inches())
         return (
             '<figure class="sp-figure">'
             f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" '
-            'style="max-width:100%;height:auto">'
+            f'width="{width}" height="{height}" style="max-width:100%;height:auto">'
             f"<figcaption>{html.escape(self.label)}</figcaption></figure>"
         )
 
@@ -305,7 +312,9 @@ def compare_bars(
 def _label_withheld(
     ax, frame: pd.DataFrame, category: str, value: str, group: str, order, hues
 ) -> None:
-    """Write "withheld" where seaborn drew no bar because the value is missing.
+    """Write "<group>: withheld" where seaborn drew no bar because the value is missing.
+
+    The label names the group (``"Boys: withheld"``), so a reader knows whose bar is missing.
 
     Bars sit where seaborn's dodge puts them: categories at 0, 1, ... in ``order``, the
     groups (``hues``) sharing 0.8 of each slot.
@@ -317,7 +326,12 @@ def _label_withheld(
             continue
         y = position[name] - 0.4 + (hues.index(hue) + 0.5) * height
         ax.annotate(
-            WITHHELD, (0, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
+            f"{hue}: {WITHHELD}",
+            (0, y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
         )
 
 

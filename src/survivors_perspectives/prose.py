@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from survivors_perspectives.sentences import count_phrase, plural
+
 #: Readable names of the audit's kinds of check.
 CHECK_NAMES: dict[str, str] = {
     "p_value": "p-value recomputed from the statistic",
@@ -30,25 +32,41 @@ CHECK_NAMES: dict[str, str] = {
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n if n else 'no'} {one if n == 1 else (many or one + 's')}"
+    return plural(n, one, many)
 
 
 def audit_summary(findings: pd.DataFrame, checks_run: pd.DataFrame) -> str:
-    """Return a paragraph: how many findings, of which kinds, and how many matter."""
+    """Return a paragraph: how many findings, of which kinds, and how many matter.
+
+    The three outcomes (would change a conclusion, might, would not) are said so that the
+    sentence never contradicts itself: a zero reads "none" inside the sentence, and a
+    "none" opening it is not followed by a number that seems to belong to the same subject.
+    """
     n = len(findings)
     counts = findings["changes_conclusion"].value_counts()
     kinds = findings["check"].nunique()
     examined = int(checks_run["figures_examined"].sum())
     changing = int(counts.get("yes", 0))
-    return (
-        f"The checks made {examined} comparisons between published figures and found "
-        f"{_plural(n, 'inconsistency', 'inconsistencies')} of {_plural(kinds, 'kind')}. "
-        + ("None" if changing == 0 else str(changing))
-        + f" would change a conclusion of the report, {int(counts.get('possibly', 0))} might "
-        "(the data would have to say), and "
-        f"{int(counts.get('no', 0))} do not: they are slips in typesetting, rounding or "
-        "wording that leave the finding standing."
+    possibly = int(counts.get("possibly", 0))
+    harmless = int(counts.get("no", 0))
+    opening = (
+        f"The checks made {plural(examined, 'comparison')} between published figures and found "
+        f"{plural(n, 'inconsistency', 'inconsistencies')}"
     )
+    if n == 0:
+        return opening + "."
+    opening += f" of {plural(kinds, 'kind')}."
+    parts = [
+        f"{count_phrase(changing)} would change a conclusion of the report",
+        f"{count_phrase(possibly)} might, and the data would have to say",
+        f"{count_phrase(harmless)} {'do' if harmless != 1 else 'does'} not"
+        + (
+            ": slips in typesetting, rounding or wording that leave the finding standing"
+            if harmless
+            else ""
+        ),
+    ]
+    return f"{opening} Of these, {parts[0]}; {parts[1]}; {parts[2]}."
 
 
 def findings_markdown(findings: pd.DataFrame, checks: list[str]) -> str:
@@ -81,7 +99,8 @@ def replication_summary(replication: pd.DataFrame) -> str:
 def cross_country_summary(counts: dict[str, float]) -> str:
     """Return a paragraph on the recomputed tests (see ``cross_country.conclusion_counts``)."""
     return (
-        f"On these data, {counts['same_conclusion']} of the {counts['tests']} published tests "
+        "As a check of the generator, which was calibrated to the published tables: on these "
+        f"synthetic data {counts['same_conclusion']} of the {counts['tests']} published tests "
         f"reach the report's conclusion at the 5% level, and {counts['within_20pct']} give a "
         f"statistic within 20% of the published one. The report found "
         f"{counts['significant_published']} of its tests significant; here "

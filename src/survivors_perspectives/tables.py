@@ -267,7 +267,11 @@ class Table:
         body = styler.to_html()
         if self.note:
             body += f'<p class="sp-table-note">{html.escape(self.note)}</p>'
-        return f'<div class="sp-table-wrap">{body}</div>'
+        # A wide table scrolls inside its frame: focusable and named, so a keyboard can scroll it.
+        return (
+            f'<div class="sp-table-wrap" role="region" tabindex="0" '
+            f'aria-label="{html.escape(self.label)}">{body}</div>'
+        )
 
     def _repr_html_(self) -> str:
         return self.to_html()

@@ -10,6 +10,7 @@ import pandas as pd
 
 from survivors_perspectives.conversations import schema
 from survivors_perspectives.conversations.tables import published_theme_cells
+from survivors_perspectives.sentences import join, plural
 
 _WORDS = {
     0: "none",
@@ -46,16 +47,22 @@ def sample_paragraph(frame: pd.DataFrame) -> str:
     listing = ", ".join(f"{c} {by_country[c]}" for c in countries)
     is_man = people["gender"] == "male"
     men = people[is_man]["country"].value_counts()
-    men_text = " and ".join(f"{men[c]} in {c}" for c in countries if c in men.index)
+    men_text = join([f"{men[c]} in {c}" for c in countries if c in men.index])
+    women = int((people["gender"] == "female").sum())
+    men_total = int(is_man.sum())
     declined = frame[frame["status"] == "declined"]
     return (
-        f"The file holds **{len(people)} synthetic participants** in {len(countries)} countries "
-        f"({listing}): {int((people['gender'] == 'female').sum())} young women and "
-        f"{int(is_man.sum())} young men ({men_text}). They were "
+        f"The file holds **{plural(len(people), 'synthetic participant')}** in "
+        f"{plural(len(countries), 'country', 'countries')} ({listing}): "
+        f"{plural(women, 'young woman', 'young women')} and "
+        f"{plural(men_total, 'young man', 'young men')}"
+        + (f" ({men_text})" if men_total else "")
+        + ". They were "
         f"{people['age_at_conversation'].min()} to {people['age_at_conversation'].max()} years "
         f"old at the conversation and {people['age_first_targeted'].min()} to "
         f"{people['age_first_targeted'].max()} when first targeted. It also lists "
-        f"{len(declined)} invited young women who declined, for the reasons the report counts."
+        f"{plural(len(declined), 'invited young woman', 'invited young women')} who declined, "
+        "for the reasons the report counts."
     )
 
 
@@ -65,13 +72,30 @@ def arrangements_paragraph(frame: pd.DataFrame) -> str:
     remote = people[people["pre_meeting"] == "remote"]["country"].value_counts()
     hybrid = people[people["conversation_mode"] == "hybrid"]
     albania = people[people["country"] == "Albania"]
+    sizes = people["country"].value_counts()
+    alone = int((people["conversation_format"] == "one_on_one").sum())
+    chose = (
+        f"All {plural(alone, 'participant')} chose"
+        if alone == len(people) and alone > 1
+        else f"{plural(alone, 'participant').capitalize()} of {len(people)} chose"
+    )
+
+    def remote_in(country: str, n: int) -> str:
+        everyone = n == sizes[country]
+        return f"{'all ' if everyone and n > 1 else ''}{plural(n, 'participant')} in {country}"
+
+    remote_text = join([remote_in(c, n) for c, n in remote.sort_index().items()])
     return (
-        f"All {int((people['conversation_format'] == 'one_on_one').sum())} participants chose "
-        "to talk one-on-one rather than in a small group. Pre-meetings were held remotely for "
-        + " and ".join(f"all {n} participants in {c}" for c, n in remote.sort_index().items())
-        + f"; {len(hybrid)} conversation ("
-        + ", ".join(sorted(hybrid["country"].unique()))
-        + ") was hybrid, with the facilitator connected remotely and a co-facilitator in the "
+        f"{chose} to talk one-on-one rather than in a small group. "
+        + (
+            f"Pre-meetings were held remotely for {remote_text}"
+            if remote_text
+            else "No pre-meeting was held remotely"
+        )
+        + f"; {plural(len(hybrid), 'conversation')}"
+        + (f" ({join(sorted(hybrid['country'].unique()))})" if len(hybrid) else "")
+        + (" was" if len(hybrid) == 1 else " were")
+        + " hybrid, with the facilitator connected remotely and a co-facilitator in the "
         f"room. In Albania, {_say(int(albania['family_present'].sum()), len(albania))} came "
         "with a family member and "
         f"{_say(int(albania['family_explanation_required'].sum()), len(albania))} asked for "

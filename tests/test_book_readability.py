@@ -1,0 +1,221 @@
+"""The built book reads as a book: labelled, formatted, captioned and sourced tables, one
+style of content note, a first screen that says what the book is.
+
+Checked on the HTML ``make test`` has just built (``book/_build/html``), never rebuilt here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from survivors_perspectives import auditor_tables, paths
+
+HTML = paths.BOOK_HTML
+built = pytest.mark.skipif(
+    not (HTML / "index.html").is_file(), reason="the book is not built (run make book)"
+)
+
+#: The auditors' chapters, whose tables were raw pandas frames.
+AUDITOR_CHAPTERS = [
+    "chapters/cross_country.html",
+    "chapters/replication.html",
+    "chapters/audit.html",
+]
+#: Chapters whose every table and figure carries a "Made by" line (the rest: see the report).
+SOURCED_CHAPTERS = [*AUDITOR_CHAPTERS, "chapters/overview.html"]
+#: Pages about abuse or survivors: each opens with the one content note.
+ABOUT_ABUSE = [
+    "intro.html",
+    "methods.html",
+    "chapters/overview.html",
+    "chapters/conversations.html",
+    "chapters/recommendations.html",
+    "course/ethics_and_conversations.html",
+]
+
+
+def _soup(relative: str) -> BeautifulSoup:
+    return BeautifulSoup((HTML / relative).read_text(encoding="utf-8"), "html.parser")
+
+
+# --- formatting rules, on frames with known answers ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0.0, "<0.001"),
+        (0.0004, "<0.001"),
+        (0.001, "0.001"),
+        (0.04567, "0.046"),
+        (1.0, "1.000"),
+        (float("nan"), "–"),
+        (None, "–"),
+        ("<0.05", "<0.05"),
+    ],
+)
+def test_p_values(value, expected):
+    assert auditor_tables.format_p(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (2021.0, "2021"),
+        (99.0, "99"),
+        (58.3, "58.3"),
+        (0.9685, "0.969"),
+        (-0.0001, "0"),
+        (float("nan"), "–"),
+        ("text", "text"),
+        (True, "yes"),
+    ],
+)
+def test_numbers_integers_as_integers(value, expected):
+    assert auditor_tables.format_auto(value) == expected
+
+
+def test_table_labels_formats_escapes_and_keeps_text_whole():
+    long_text = "a reason that is much longer than fifty characters, and must be shown whole"
+    frame = pd.DataFrame(
+        {
+            "id": ["x.one", "x.two"],
+            "description": ["<b>bold</b>", "second"],
+            "same_conclusion": [True, False],
+            "p": [0.0, 0.2],
+            "n": [99.0, float("nan")],
+            "note": [long_text, None],
+        }
+    )
+    table = auditor_tables.table(
+        frame,
+        [
+            ("description", "Test"),
+            ("same_conclusion", "Same conclusion", "yesno"),
+            ("p", "p", "p"),
+            ("n", "Respondents", "integer"),
+            ("note", "Note"),
+        ],
+        caption="A caption",
+        hover="id",
+        number=3,
+    )
+    soup = BeautifulSoup(table.to_html(), "html.parser")
+    assert soup.caption.get_text() == "Table 3: A caption"
+    assert [th.get_text() for th in soup.thead.find_all("th")] == [
+        "Test",
+        "Same conclusion",
+        "p",
+        "Respondents",
+        "Note",
+    ]
+    assert soup.thead.th["title"] == "description"
+    rows = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in soup.tbody.find_all("tr")]
+    assert rows == [
+        ["<b>bold</b>", "yes", "<0.001", "99", long_text],
+        ["second", "no", "0.200", "–", "–"],
+    ]
+    assert soup.tbody.tr.th["title"] == "x.one"
+    assert soup.tbody.tr["data-search"] == "x.one"
+    assert soup.find("b") is None  # escaped, not rendered
+    assert "sp-sortable" not in soup.table["class"]  # short tables are not sortable
+
+
+def test_a_long_table_is_sortable_and_a_missing_column_is_named():
+    frame = pd.DataFrame({"a": range(auditor_tables.LONG_TABLE)})
+    assert auditor_tables.table(frame, [("a", "A", "integer")], caption="c").sortable
+    with pytest.raises(KeyError, match=r"column\(s\) \['b'\] not in the frame; found \['a'\]"):
+        auditor_tables.table(frame, [("b", "B")], caption="c")
+
+
+# --- the built chapters ---------------------------------------------------------------------------
+
+
+@built
+@pytest.mark.parametrize("page", AUDITOR_CHAPTERS)
+def test_auditor_tables_are_labelled_formatted_captioned_and_sourced(page):
+    soup = _soup(page)
+    tables = soup.select("article table")
+    assert tables, f"{page}: no tables"
+    for table in tables:
+        caption = table.find("caption")
+        assert caption is not None and re.match(r"Table \d+: \w", caption.get_text()), page
+        headers = [th.get_text(" ", strip=True) for th in table.select("thead th")]
+        assert not [h for h in headers if re.search(r"[a-z]_[a-z]", h)], (page, headers)
+        cells = [c.get_text(strip=True) for c in table.select("tbody td, tbody th")]
+        bad = [c for c in cells if c in {"nan", "NaN", "True", "False", "None"}]
+        bad += [c for c in cells if re.fullmatch(r"-?\d+\.0{4,}", c) or c.endswith("...")]
+        bad += [c for c in cells if re.fullmatch(r"0\.0000", c)]
+        assert bad == [], (page, caption.get_text(), bad[:5])
+        # the Made by line follows the table in the same output
+        output = table.find_parent(class_="output") or table.find_parent("div")
+        line = output.find(class_="sp-provenance")
+        assert line is not None and line["data-function"].startswith("survivors_perspectives."), (
+            page,
+            caption.get_text(),
+        )
+
+
+@built
+@pytest.mark.parametrize("page", SOURCED_CHAPTERS)
+def test_every_table_and_figure_has_a_caption_and_a_made_by_line(page):
+    soup = _soup(page)
+    outputs = [
+        o for o in soup.select("article .cell_output") if o.find("table") or o.find("figure")
+    ]
+    assert outputs, page
+    for output in outputs:
+        for figure in output.find_all("figure"):
+            assert re.match(r"Figure \d+: \w", figure.figcaption.get_text()), page
+        for table in output.find_all("table"):
+            assert re.match(r"Table \d+: \w", table.caption.get_text()), page
+        line = output.find(class_="sp-provenance")
+        assert line is not None, (page, output.get_text(" ", strip=True)[:80])
+
+
+@built
+def test_the_long_auditor_tables_are_sortable():
+    for page, minimum in [
+        ("chapters/replication.html", 1),
+        ("chapters/cross_country.html", 2),
+        ("chapters/audit.html", 1),
+    ]:
+        assert len(_soup(page).select("table.sp-sortable")) >= minimum, page
+    assert (HTML / "_static" / "sp-tables.js").is_file()
+    assert "sp-tables.js" in (HTML / "chapters" / "replication.html").read_text(encoding="utf-8")
+
+
+@built
+@pytest.mark.parametrize(
+    "page",
+    [*ABOUT_ABUSE, *sorted(p.relative_to(HTML).as_posix() for p in HTML.glob("countries/*.html"))],
+)
+def test_one_content_note_in_one_style(page):
+    notes = _soup(page).select("div.admonition.content-note")
+    assert len(notes) == 1, page
+    assert notes[0].select_one(".admonition-title").get_text() == "Content note"
+    assert "note" in notes[0]["class"]
+    assert "childhelplineinternational.org" in str(notes[0])
+
+
+@built
+def test_the_first_screen_says_synthetic_independent_and_where_each_reader_starts():
+    soup = _soup("intro.html")
+    first = soup.select_one("article section p")
+    text = first.get_text(" ", strip=True)
+    assert "independent reconstruction" in text and "synthetic" in text
+    assert "not their publication" in text
+    starts = soup.find(id="where-to-start").get_text(" ", strip=True)
+    for reader in ("Auditing", "Studying", "Holding the real data"):
+        assert reader in starts
+
+
+@built
+def test_the_cross_country_chapter_frames_agreement_as_a_check_of_the_generator():
+    text = _soup("chapters/cross_country.html").select_one("article").get_text(" ", strip=True)
+    check = text.index("checks the generator")
+    assert check < text.index("published tests reach the report")
