@@ -43,6 +43,11 @@ def source(tmp_path) -> Path:
     book = tmp_path / "book"
     book.mkdir()
     shutil.copy(paths.BOOK / "_config.yml", book)
+    # What the configuration names beside itself: the local Sphinx extension and the styles.
+    for folder in ("_ext", "_static"):
+        shutil.copytree(
+            paths.BOOK / folder, book / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
     (book / "_toc.yml").write_text(
         "format: jb-book\nroot: intro\nchapters:\n  - glob: countries/*\n", encoding="utf-8"
     )
