@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import subprocess
 
 import numpy as np
@@ -439,3 +440,21 @@ def test_a_swap_racing_another_run_still_lands_whole(tmp_path, monkeypatch):
     _swap_in(staging, target)
     assert (target / "file.txt").read_text() == "ours"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["release"]
+
+
+def test_folders_left_by_an_interrupted_run_are_removed_by_the_next(tmp_path):
+    from survivors_perspectives.twin import release
+
+    target = tmp_path / "assessment"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    abandoned = tmp_path / f".assessment.partial-{dead.pid}"
+    old = tmp_path / f".assessment.old-{dead.pid}"
+    running = tmp_path / f".assessment.partial-{os.getpid()}-other"
+    live = tmp_path / f".assessment.partial-{os.getppid()}"
+    for folder in (abandoned, old, running, live):
+        (folder / "x").mkdir(parents=True)
+    removed = release.remove_abandoned(target)
+    assert removed == [abandoned, old]
+    assert not abandoned.exists() and not old.exists()
+    assert live.exists() and running.exists()

@@ -57,8 +57,36 @@ def _swap_in(staging: Path, target: Path, attempts: int = 5) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process of that id still runs (a signal 0 reaches it)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_abandoned(target: Path) -> list[Path]:
+    """Remove staging and old folders left beside ``target`` by runs that died.
+
+    A run stopped by Ctrl-C or a crash leaves them (its process is gone); a running one's stay.
+    """
+    removed = []
+    for kind in ("partial", "old"):
+        for folder in sorted(target.parent.glob(f".{target.name}.{kind}-*")):
+            pid = folder.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
+
+
 def _staging(target: Path) -> Path:
     staging = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    if target.parent.is_dir():
+        remove_abandoned(target)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     return staging
