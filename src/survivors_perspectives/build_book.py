@@ -62,6 +62,22 @@ def _config_with_provenance(source: Path, data_label: str, target: Path) -> Path
     return target
 
 
+def audit_disclosure(source: Path, build_dir: Path) -> None:
+    """Audit the whole book's disclosure ledger; raise naming every leak (book not swapped).
+
+    The result is kept in ``<build-dir>/disclosure_audit.txt`` and printed to the build log.
+    """
+    from survivors_perspectives.disclosure.audit import DisclosureAuditError, audit_book
+
+    try:
+        result = audit_book(source, build_dir / "disclosure_audit.txt")
+    except DisclosureAuditError as error:
+        raise BookBuildError(
+            f"{error}the previous book in {build_dir / 'html'} is unchanged"
+        ) from None
+    print(result.report(), end="")
+
+
 def build_book(source: Path, build_dir: Path, data_files: tuple[Path, ...] = ()) -> Path:
     """Build ``source`` (a Jupyter Book folder) into ``build_dir/html`` atomically.
 
@@ -97,6 +113,7 @@ def build_book(source: Path, build_dir: Path, data_files: tuple[Path, ...] = ())
     if remote:
         listing = "; ".join(f"{page}: {', '.join(urls)}" for page, urls in remote.items())
         raise BookBuildError(f"pages load resources from the network: {listing}")
+    audit_disclosure(source, build_dir)
     target = build_dir / "html"
     previous = build_dir / ".previous-html"
     shutil.rmtree(previous, ignore_errors=True)
