@@ -158,8 +158,10 @@ def _pct(value: float) -> str:
 
 
 def _count(value: int, base: int | None = None) -> str:
-    """Format a country-level count for a sentence, never stating 1 to 4 (nor, beside
-    its ``base``, a count whose complement is 1 to 4)."""
+    """Format a country-level count for a sentence, never stating 1 to 4.
+
+    Nor, beside its ``base``, a count whose complement is 1 to 4.
+    """
     return policy.count_text(value, base)
 
 
@@ -168,8 +170,10 @@ def _share(count: int, base: int) -> float:
 
 
 def _safe_share(count: int, base: int) -> float:
-    """Return a share to draw or state at country level, or NaN when it would reveal a count
-    of 1 to 4 (its own, or its complement in the base)."""
+    """Return a share to draw or state at country level, or NaN if it reveals 1 to 4.
+
+    A count of 1 to 4 is revealed by a share of its own or of its complement in the base.
+    """
     return _share(count, base) if policy.share_allowed(count, base) else float("nan")
 
 
@@ -621,7 +625,11 @@ def offenders(frame: pd.DataFrame, country: str) -> Section:
         percent="total",
         index_name="Relationship",
         members=_by_value(
-            rows, {f"{label} (n)": f"{sex}_offender_relationship" for label, sex in CHILD_GENDERS.items()}
+            rows,
+            {
+                f"{label} (n)": f"{sex}_offender_relationship"
+                for label, sex in CHILD_GENDERS.items()
+            },
         ),
     )
     top = {

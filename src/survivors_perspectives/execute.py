@@ -96,10 +96,10 @@ def execute_notebook(
         raise NotebookExecutionError(f"{template}: template notebook not found")
     log_handler = _attach_log(log_dir, output)
     # The kernel inherits this environment: it appends the page's disclosure ledger here.
-    ledger_file = tempfile.NamedTemporaryFile(prefix="ledger-", suffix=".jsonl", delete=False)
-    ledger_file.close()
+    handle, ledger_path = tempfile.mkstemp(prefix="ledger-", suffix=".jsonl")
+    os.close(handle)
     previous_ledger = os.environ.get(ledger.ENV)
-    os.environ[ledger.ENV] = ledger_file.name
+    os.environ[ledger.ENV] = ledger_path
     try:
         try:
             notebook = papermill.execute_notebook(
@@ -125,13 +125,13 @@ def execute_notebook(
                 f"{template} stopped ({type(error).__name__}); {output} left unchanged\n"
                 f"{_strip_ansi(str(error)).strip()}"
             ) from None
-        entries = ledger.read_lines(ledger_file.name)
+        entries = ledger.read_lines(ledger_path)
     finally:
         if previous_ledger is None:
             os.environ.pop(ledger.ENV, None)
         else:
             os.environ[ledger.ENV] = previous_ledger
-        Path(ledger_file.name).unlink(missing_ok=True)
+        Path(ledger_path).unlink(missing_ok=True)
         if log_handler is not None:
             logging.getLogger("papermill").removeHandler(log_handler)
             log_handler.close()
@@ -143,8 +143,8 @@ def execute_notebook(
     )
     finalise_notebook(notebook, title=title)
     # The ledger travels with the page: a page not executed again keeps its own.
-    notebook.metadata.setdefault("survivors_perspectives", {})[ledger.METADATA_KEY] = (
-        ledger.pack(entries)
+    notebook.metadata.setdefault("survivors_perspectives", {})[ledger.METADATA_KEY] = ledger.pack(
+        entries
     )
     text = nbformat.writes(notebook)
     write_atomically(output, (text if text.endswith("\n") else text + "\n").encode("utf-8"))

@@ -47,14 +47,14 @@ __all__ = [
     "SUPPRESSED",
     "WITHHELD",
     "DisclosureError",
+    "Table",
     "complementary_cells",
+    "count_table",
     "published_cells",
     "small_cells",
-    "suppress_counts",
-    "count_table",
     "stack_tables",
+    "suppress_counts",
     "value_table",
-    "Table",
 ]
 
 Cell = tuple[Hashable, Hashable]
@@ -305,7 +305,9 @@ def _cell_rows(members, inner_rows, inner_cols, total_row, total_col) -> dict:
         for r in inner_rows:
             found[(r, total_col)] = union([found[(r, c)] for c in inner_cols])
     if total_row is not None and total_col is not None:
-        found[(total_row, total_col)] = union([found[(r, c)] for r in inner_rows for c in inner_cols])
+        found[(total_row, total_col)] = union(
+            [found[(r, c)] for r in inner_rows for c in inner_cols]
+        )
     return found
 
 

@@ -160,7 +160,7 @@ def intervals(
     """
     if not targets:
         return []
-    count, label = components(system)
+    _blocks, label = components(system)
     relations_of: dict[int, list[int]] = {}
     for i, row in enumerate(system.rows):
         relations_of.setdefault(int(label[next(iter(row))]), []).append(i)

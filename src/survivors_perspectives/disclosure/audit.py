@@ -1,4 +1,4 @@
-"""The disclosure audit of a whole book: can any hidden count of 1 to 4 be narrowed?
+"""The disclosure audit of a whole book: no hidden count of 1 to 4 may be narrowed.
 
 Reads the ledger of every executed page (:mod:`.ledger`) and turns every entry into linear
 relations over the groups of people the pages count: each distinct group is one unknown
@@ -65,8 +65,10 @@ class Leak:
 
     def describe(self) -> str:
         """Return the leak in one line for the build log."""
-        span = f"exactly {self.low:.0f}" if self.low == self.high else (
-            f"{self.low:.0f} to {self.high:.0f}"
+        span = (
+            f"exactly {self.low:.0f}"
+            if self.low == self.high
+            else (f"{self.low:.0f} to {self.high:.0f}")
         )
         return (
             f"{'; '.join(self.places)}: a count of {self.size} can be worked out as {span} "
@@ -233,9 +235,7 @@ def audit_entries(entries: Iterable[Entry]) -> AuditResult:
         for entry in group:
             shown_at[entry.members].append(entry)
         targets = [
-            members
-            for members in shown_at
-            if is_small(len(members)) and members not in published
+            members for members in shown_at if is_small(len(members)) and members not in published
         ]
         targets.sort(key=lambda m: min(place(e) for e in shown_at[m]))
         protected += len(targets)

@@ -113,7 +113,7 @@ def count_text(count: int, base: int | None = None, *, published: bool = False) 
     Given the ``base`` the sentence also shows, a count whose complement is small says
     "all but fewer than five" instead.
     """
-    if published or not (is_small(count) or (base is not None and complement_is_small(count, base))):
+    if count_allowed(count, base, published=published):
         return str(int(count))
     if is_small(count):
         return FEW

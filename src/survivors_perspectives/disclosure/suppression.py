@@ -140,11 +140,7 @@ def table_intervals(
     """
     values = check_counts(counts)
     inner = [
-        (r, c)
-        for r in values.index
-        if r != total_row
-        for c in values.columns
-        if c != total_col
+        (r, c) for r in values.index if r != total_row for c in values.columns if c != total_col
     ]
     position = {cell: j for j, cell in enumerate(inner)}
     system = attack.LinearSystem(len(inner))
