@@ -20,6 +20,8 @@ The rule
   shown only when both its count and the complement of its count within the base would be
   shown (:func:`share_allowed`); otherwise it prints ``WITHHELD`` (tables) or
   :data:`WITHHELD_SHARE` (sentences).
+- Recomputed country figures beside the report's (the replication table) are printed only
+  where they equal the published figure (:func:`country_figure_allowed`).
 - Secondary (complementary) suppression: where a hidden cell sits in a line with a shown
   total, further cells are hidden (``"x"``) until no hidden count of 1 to 4 can be narrowed
   below :data:`PROTECTION_WIDTH` by any combination of the numbers shown
@@ -125,6 +127,28 @@ def share_text(count: int, base: int, *, decimals: int = 0, published: bool = Fa
     if not share_allowed(count, base, published=published):
         return WITHHELD_SHARE
     return f"{100 * count / base:.{decimals}f}%"
+
+
+def country_figure_allowed(
+    scope: str, reproduced: float, published: float, data_base: float, published_base: float
+) -> bool:
+    """Return True when a figure recomputed for one country may be printed beside the report's.
+
+    The replication table compares every published figure with the data. A country's
+    percentage with the country's known size is a count, and its complement too (80 % of a
+    10-person country is 8 women, so 2 men), whichever cells the country's chapter hides. So
+    a country-scoped figure is printed only where the data's country is the report's (same
+    size as the published base) and the figure equals the published one to the report's
+    whole-number precision: it then says nothing the report did not. Figures about all
+    respondents are printed as computed.
+    """
+    if str(scope) == "all":
+        return True
+    try:
+        same_value = abs(float(reproduced) - float(published)) < 0.5
+        return same_value and float(data_base) == float(published_base)
+    except (TypeError, ValueError):
+        return False
 
 
 def revealed_bounds(display: str) -> tuple[float, float] | None:
