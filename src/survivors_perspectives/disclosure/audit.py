@@ -275,9 +275,7 @@ def audit_entries(entries: Iterable[Entry]) -> AuditResult:
             why = model.witnesses(target, 1) + model.witnesses(target, -1)
             places = tuple(dict.fromkeys(place(e) for e in shown_at[members]))
             pinned = tuple(
-                dict.fromkeys(
-                    place(e) for e in why if e.kind != PARTITION and place(e) not in places
-                )
+                sorted({place(e) for e in why if e.kind != PARTITION and place(e) not in places})
             )
             leaks.append(Leak(population, len(members), low, high, places, pinned))
     return AuditResult(
