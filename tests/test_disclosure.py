@@ -181,55 +181,57 @@ def _leaking_book() -> list[ledger.Entry]:
     answered a slider: the one who did not is pinned.
     """
     people = _people(12)
+    chapter, course = "countries/smallland.ipynb", "course/lesson.ipynb"
     women, men = people.iloc[:10], people.iloc[10:]
     masters, bachelors = people.iloc[:9], people.iloc[9:]
     boys, girls_only, online = people.iloc[:8], people.iloc[8:], people.iloc[:5]
     answered, silent = people.iloc[:11], people.iloc[11:]
-    chapter, course = "countries/smallland.ipynb", "course/lesson.ipynb"
     entries = [
-        ledger.count_entry("gender table, Female", women, "10"),
-        ledger.count_entry("gender table, Male", men, "<5"),
-        ledger.count_entry("gender table, Other", people.iloc[:0], "0"),
-        ledger.count_entry("gender table, Total", people, "12"),
-        ledger.partition_entry("gender table", people, [women, men, people.iloc[:0]]),
-        ledger.count_entry("education table, Master's", masters, "x"),
-        ledger.count_entry("education table, Bachelor's", bachelors, "<5"),
-        ledger.count_entry("education table, Total", people, "12"),
-        ledger.partition_entry("education table", people, [masters, bachelors]),
-        ledger.count_entry("boys table, supported boys", boys, "x"),
-        ledger.count_entry("boys table, online cases", online, "5"),
-        ledger.share_entry("boys text, share with online cases", online, boys, "62%"),
-        ledger.category_entry("boys text, girls only", girls_only),
-        ledger.partition_entry("boys text", people, [boys, girls_only]),
-        ledger.count_entry("caseloads text, answered", answered, "11"),
-        ledger.category_entry("caseloads text, did not answer", silent),
-        ledger.partition_entry("caseloads text", people, [answered, silent]),
+        ledger.count_entry(_cell("Gender", "Female"), women, "10"),
+        ledger.count_entry(_cell("Gender", "Male"), men, "<5"),
+        ledger.count_entry(_cell("Gender", "Other"), people.iloc[:0], "0"),
+        ledger.count_entry(_cell("Gender", "Total"), people, "12"),
+        ledger.partition_entry(
+            "table 'Gender', line of 'n'", people, [women, men, people.iloc[:0]]
+        ),
+        ledger.count_entry(_cell("Education", "Master's"), masters, "x"),
+        ledger.count_entry(_cell("Education", "Bachelor's"), bachelors, "<5"),
+        ledger.count_entry(_cell("Education", "Total"), people, "12"),
+        ledger.partition_entry("table 'Education', line of 'n'", people, [masters, bachelors]),
+        ledger.count_entry(_cell("Boys", "Supported boys"), boys, "x"),
+        ledger.count_entry(_cell("Boys", "Online cases"), online, "5"),
+        ledger.share_entry("boys text: share with online cases", online, boys, "62%"),
+        ledger.category_entry("boys text: girls only", girls_only),
+        ledger.partition_entry("boys text: boys and girls only", people, [boys, girls_only]),
+        ledger.count_entry("caseloads text: answered", answered, "11"),
+        ledger.category_entry("caseloads text: did not answer", silent),
+        ledger.partition_entry("caseloads text: all", people, [answered, silent]),
     ]
-    on_course = [ledger.count_entry("master's by country, Smallland", masters, "9")]
+    on_course = [ledger.count_entry("composition: master's, Smallland", masters, "9")]
     return [ledger.Entry(**{**e.__dict__, "page": chapter}) for e in entries] + [
         ledger.Entry(**{**e.__dict__, "page": course}) for e in on_course
     ]
 
 
+def _cell(table: str, row: str) -> str:
+    return f"table '{table}', row '{row}', column 'n'"
+
+
+C = "countries/smallland.ipynb"
+BACHELORS = "Bachelor's"
+NEEDS = "(protection needs a range of at least 3 values)"
 EXPECTED_LEAKS = [
-    "countries/smallland.ipynb: boys text, girls only: a count of 4 can be worked out as "
-    "exactly 4 (protection needs a range of at least 3 values), from "
-    "countries/smallland.ipynb: boys table, online cases; "
-    "countries/smallland.ipynb: boys text, share with online cases; "
-    "countries/smallland.ipynb: gender table, Total",
-    "countries/smallland.ipynb: caseloads text, did not answer: a count of 1 can be worked "
-    "out as exactly 1 (protection needs a range of at least 3 values), from "
-    "countries/smallland.ipynb: caseloads text, answered; "
-    "countries/smallland.ipynb: gender table, Total",
-    "countries/smallland.ipynb: education table, Bachelor's: a count of 3 can be worked out "
-    "as exactly 3 (protection needs a range of at least 3 values), from "
-    "countries/smallland.ipynb: gender table, Total; "
-    "course/lesson.ipynb: master's by country, Smallland",
-    "countries/smallland.ipynb: gender table, Male: a count of 2 can be worked out as "
-    "exactly 2 (protection needs a range of at least 3 values), from "
-    "countries/smallland.ipynb: gender table, Female; "
-    "countries/smallland.ipynb: gender table, Other; "
-    "countries/smallland.ipynb: gender table, Total",
+    f"{C}: boys text: girls only: a count of 4 can be worked out as exactly 4 {NEEDS}, from "
+    f"{C}: boys text: share with online cases; {C}: {_cell('Boys', 'Online cases')}; "
+    f"{C}: {_cell('Gender', 'Total')}",
+    f"{C}: caseloads text: did not answer: a count of 1 can be worked out as exactly 1 "
+    f"{NEEDS}, from {C}: caseloads text: answered; {C}: {_cell('Gender', 'Total')}",
+    f"{C}: {_cell('Education', 'Bachelors')}: a count of 3 can be worked out as exactly 3 "
+    f"{NEEDS}, from {C}: {_cell('Gender', 'Total')}; "
+    "course/lesson.ipynb: composition: master's, Smallland",
+    f"{C}: {_cell('Gender', 'Male')}: a count of 2 can be worked out as exactly 2 {NEEDS}, "
+    f"from {C}: {_cell('Gender', 'Female')}; {C}: {_cell('Gender', 'Other')}; "
+    f"{C}: {_cell('Gender', 'Total')}",
 ]
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import defaultdict
@@ -129,20 +130,62 @@ def _consistent(entry: Entry) -> bool:
     return True
 
 
+def context(entry: Entry) -> str:
+    """Return the table or sentence an entry belongs to (its caption or its text's name)."""
+    match = re.match(r"table '(.*?)', ", entry.where)
+    return match.group(1) if match else entry.where.split(":", 1)[0]
+
+
+def _keys(entries: list[Entry]) -> dict[tuple, object]:
+    """Return the unknown each (members, page, context) reference stands for.
+
+    The same people are one unknown where a reader can tell they are: a group that is a
+    total or a base anywhere (a country's respondents, those with online cases), a group
+    counted on two pages (Peru's master's degrees on a course page and in the chapter), a
+    group a sentence counts (sentences restate their section's tables), a group counted
+    twice in one table. Two small cells of different tables on
+    one page that happen to hold the same person are two unknowns: nothing tells a reader
+    they are the same person.
+    """
+    wholes = set()
+    pages: dict[frozenset[str], set[str]] = defaultdict(set)
+    in_text: set[frozenset[str]] = set()
+    for entry in entries:
+        if entry.kind == PARTITION:
+            wholes.add(entry.members)
+        if entry.base is not None:
+            wholes.add(entry.base)
+        for group in (entry.members, entry.base, *(entry.parts or ())):
+            if group is not None:
+                pages[group].add(entry.page)
+                if not entry.where.startswith("table '"):
+                    in_text.add(group)
+    keys: dict[tuple, object] = {}
+    for entry in entries:
+        for group in (entry.members, entry.base, *(entry.parts or ())):
+            if group is None:
+                continue
+            ref = (group, entry.page, context(entry))
+            shared = group in wholes or group in in_text or len(pages[group]) > 1 or not group
+            keys[ref] = group if shared else ref
+    return keys
+
+
 class _Population:
     """The counted groups of one population and the linear relations entries give on them.
 
-    Each distinct group of people is one unknown (a group shown in two places is the same
-    unknown: that is how differencing across pages is caught); a partition says a group is
-    the sum of its parts; a count, a hidden cell, a share each bound one or two unknowns.
+    Each group is one unknown (see :func:`_keys` for when two places count the same one);
+    a partition says a group is the sum of its parts; a count, a hidden cell, a share each
+    bound one or two unknowns.
     """
 
-    def __init__(self, entries: list[Entry]):
-        self.sets: dict[frozenset[str], int] = {}
+    def __init__(self, entries: list[Entry], keys: dict[tuple, object] | None = None):
+        self.keys = _keys(entries) if keys is None else keys
+        self.sets: dict[object, int] = {}
         for entry in entries:
             for group in (entry.members, entry.base, *(entry.parts or ())):
-                if group is not None and group not in self.sets:
-                    self.sets[group] = len(self.sets)
+                if group is not None:
+                    self.sets.setdefault(self.key(entry, group), len(self.sets))
         self.system = attack.LinearSystem(len(self.sets))
         self.relation_entries: list[list[Entry]] = []
         seen: dict[tuple, int] = {}
@@ -156,26 +199,33 @@ class _Population:
                 self.relation_entries.append([entry])
                 self.system.add(*relation)
 
-    def sum_over(self, group: frozenset[str]) -> dict[int, float]:
-        return {self.sets[group]: 1.0}
+    def key(self, entry: Entry, group: frozenset[str]) -> object:
+        """Return the unknown that ``group``, as ``entry`` counts it, stands for."""
+        return self.keys[(group, entry.page, context(entry))]
+
+    def index(self, entry: Entry, group: frozenset[str]) -> int:
+        return self.sets[self.key(entry, group)]
+
+    def sum_over(self, key: object) -> dict[int, float]:
+        return {self.sets[key]: 1.0}
 
     def _relations(self, entry: Entry) -> list[tuple[dict[int, float], float, float]]:
-        count = self.sum_over(entry.members)
+        count = {self.index(entry, entry.members): 1.0}
         if entry.kind == COUNT:
             return [(count, entry.value, entry.value)]
         if entry.kind == HIDDEN:
             return [(count, entry.lo, entry.hi)]
         if entry.kind == PARTITION:
             row: dict[int, float] = defaultdict(float)
-            row[self.sets[entry.members]] += 1.0
+            row[self.index(entry, entry.members)] += 1.0
             for part in entry.parts:
-                row[self.sets[part]] -= 1.0
+                row[self.index(entry, part)] -= 1.0
             return [(dict(row), 0.0, 0.0)]
         if entry.kind == SHARE:
             # A share v rounded to d decimals: (v - h) * base <= 100 * count <= (v + h) * base,
             # h = half a unit in the last place; both sides linear in the unknowns.
             half = 0.5 * 10 ** (-entry.decimals)
-            n, b = self.sets[entry.members], self.sets[entry.base]
+            n, b = self.index(entry, entry.members), self.index(entry, entry.base)
             if n == b:
                 return []
             low = {n: 100.0, b: -(entry.value - half)}
@@ -230,13 +280,14 @@ def audit_entries(entries: Iterable[Entry]) -> AuditResult:
     protected = 0
     for population, group in sorted(by_population.items()):
         model = _Population(group)
-        published = {e.members for e in group if e.published}
-        shown_at: dict[frozenset[str], list[Entry]] = defaultdict(list)
+        published = {model.key(e, e.members) for e in group if e.published}
+        shown_at: dict[object, list[Entry]] = defaultdict(list)
+        size: dict[object, int] = {}
         for entry in group:
-            shown_at[entry.members].append(entry)
-        targets = [
-            members for members in shown_at if is_small(len(members)) and members not in published
-        ]
+            key = model.key(entry, entry.members)
+            shown_at[key].append(entry)
+            size[key] = len(entry.members)
+        targets = [key for key in shown_at if is_small(size[key]) and key not in published]
         targets.sort(key=lambda m: min(place(e) for e in shown_at[m]))
         protected += len(targets)
         found = attack.intervals(
@@ -253,7 +304,7 @@ def audit_entries(entries: Iterable[Entry]) -> AuditResult:
         # other counts) is the report's disclosure, not the book's: nothing can hide it.
         if narrow:
             report_only = _Population(
-                [e for e in group if e.published or e.kind == PARTITION] or group[:0]
+                [e for e in group if e.published or e.kind == PARTITION], model.keys
             )
             known = [m for m, _ in narrow if m in report_only.sets]
             by_report = dict(
@@ -277,7 +328,7 @@ def audit_entries(entries: Iterable[Entry]) -> AuditResult:
             pinned = tuple(
                 sorted({place(e) for e in why if e.kind != PARTITION and place(e) not in places})
             )
-            leaks.append(Leak(population, len(members), low, high, places, pinned))
+            leaks.append(Leak(population, size[members], low, high, places, pinned))
     return AuditResult(
         entries=len(entries),
         protected=protected,
