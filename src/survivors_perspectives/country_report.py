@@ -310,6 +310,7 @@ def respondents(
             add_total="row",
             percent="total",
             extra=extra,
+            population=len(rows),
             members=_by_value(rows, {label: column}),
         )
         parts[block].caption = block
@@ -447,6 +448,7 @@ def caseloads(frame: pd.DataFrame, country: str) -> Section:
         add_total="row",
         percent="total",
         index_name="Share of cases",
+        population=len(rows),
         members=lambda band, col: rows[_in_band(band_columns[col], band).to_numpy(bool)],
     )
     answered = _stated_count(
@@ -521,6 +523,7 @@ def boys_and_girls(frame: pd.DataFrame, country: str) -> Section:
         percent="base",
         percent_base=n,
         note=f"Percentages are of all {n} respondents in {country}.",
+        population=len(rows),
         members=lambda row, col: groups[col][row],
         base_members=lambda col: rows,
     )
@@ -624,6 +627,7 @@ def offenders(frame: pd.DataFrame, country: str) -> Section:
         add_total="row",
         percent="total",
         index_name="Relationship",
+        population=len(rows),
         members=_by_value(
             rows,
             {
@@ -682,6 +686,7 @@ def exchange(frame: pd.DataFrame, country: str) -> Section:
         add_total="row",
         percent="total",
         index_name="Exchanged",
+        population=len(rows),
         members=_by_value(rows, _boys_girls_columns("exchange")),
     )
     values: dict[str, float] = {}
@@ -732,6 +737,7 @@ def facilitation(frame: pd.DataFrame, country: str) -> Section:
         add_total="row",
         percent="total",
         index_name="Facilitator involved",
+        population=len(rows),
         members=_by_value(rows, _boys_girls_columns("facilitator")),
     )
     values = {}
@@ -793,6 +799,7 @@ def forms_of_abuse(frame: pd.DataFrame, country: str) -> Section:
         note=f"Percentages are of respondents with online cases: {bases['Girls (n)']} for "
         f"girls and {bases['Boys (n)']} for boys.",
         index_name="Form",
+        population=len(rows),
         members=lambda name, col: asked_rows[col][
             _flag(asked_rows[col][f"{_FORM_SEX[col]}_form_{_FORM_KEYS[name]}"]).to_numpy(bool)
         ],
@@ -868,6 +875,7 @@ def barriers(frame: pd.DataFrame, country: str, top: int = 5) -> Section:
         percent_base=n,
         extra=extra,
         index_name="Factor",
+        population=len(rows),
         members=_by_flag(rows, {r.label: c for c, r in head.iterrows()}),
         base_members=lambda col: rows,
     )
@@ -920,6 +928,7 @@ def beliefs(frame: pd.DataFrame, country: str) -> Section:
         percent_base=n,
         extra=extra,
         index_name="Belief or practice",
+        population=len(rows),
         members=_by_flag(rows, {r.label: c for c, r in shares.iterrows()}),
         base_members=lambda col: rows,
     )
@@ -955,6 +964,7 @@ def government(frame: pd.DataFrame, country: str) -> Section:
         caption=f"Ratings of government action by area, respondents in {country}",
         add_total="column",
         index_name="Area",
+        population=len(rows),
         members=lambda area, col: rows[
             (rows[_area_columns[area]] == col.removesuffix(" (n)")).to_numpy(bool)
         ],
@@ -1031,6 +1041,7 @@ def scenarios(frame: pd.DataFrame, country: str) -> Section:
         caption=f"Answers to the scenario questions, {country}",
         add_total="column",
         index_name="Scenario",
+        population=len(rows),
         members=lambda label, col: rows[
             (rows[_SCENARIO_COLUMNS[label]] == col.removesuffix(" (n)")).to_numpy(bool)
         ],
@@ -1075,6 +1086,7 @@ def awareness(frame: pd.DataFrame, country: str) -> Section:
         percent="total",
         extra=extra,
         index_name="Rating",
+        population=len(rows),
         members=_by_value(rows, {f"{country} (n)": "public_awareness"}),
     )
     hidden = table.hidden[f"{country} (n)"].drop(tables.TOTAL)

@@ -166,6 +166,7 @@ def count_table(
     index_name: str = "",
     members: Members | None = None,
     base_members: Callable[[Hashable], pd.DataFrame] | None = None,
+    population: int | None = None,
 ) -> Table:
     """Return a :class:`Table` of counts of people with disclosure control applied.
 
@@ -192,6 +193,10 @@ def count_table(
         ``members(row, column)``: the rows of the data an inner cell counts;
         ``base_members(column)``: the rows of a column's base (``percent="base"``). Given,
         every cell, total and percentage shown is recorded in the disclosure ledger.
+    population
+        The size of the group the table is about (a country's respondents), shown
+        elsewhere: a cell or total whose rest in it is 1 to 4 is hidden (``"x"``) too, and
+        a total is never hidden as a partner (the group's other tables may show it).
     """
     values = check_counts(counts)
     inner_rows, inner_cols = list(values.index), list(values.columns)
@@ -206,8 +211,15 @@ def count_table(
         raise ValueError(f"add_total must be 'row', 'column' or None, found {add_total!r}")
     exempt = list(exempt)
     display, hidden = suppress_counts(
-        values, exempt=exempt, total_row=total_row, total_col=total_col
+        values,
+        exempt=exempt,
+        total_row=total_row,
+        total_col=total_col,
+        totals_known=population is not None,
     )
+    if population is not None:
+        everywhere = pd.Series(float(population), index=values.columns)
+        _hide_small_complements(values, everywhere, display, hidden, set(exempt))
     shown_small = small_cells(values) & ~hidden
     base = None
     if percent is not None:
@@ -274,7 +286,11 @@ def count_table(
 def _hide_small_complements(
     values: pd.DataFrame, base: pd.Series, display: pd.DataFrame, hidden: pd.DataFrame, public
 ) -> None:
-    """Hide (as ``"x"``) each shown count whose complement in its column's base is 1 to 4."""
+    """Hide each shown count whose complement in its column's base is 1 to 4.
+
+    Shown as ``WITHHELD``, not ``"x"``: in a small base, "five or more" would itself narrow
+    the small complement.
+    """
     for col in values.columns:
         col_base = base.get(col, np.nan)
         if pd.isna(col_base):
@@ -284,7 +300,7 @@ def _hide_small_complements(
             if hidden.loc[cell] or cell in public:
                 continue
             if complement_is_small(values.loc[cell], col_base):
-                display.loc[cell] = COMPLEMENTARY
+                display.loc[cell] = WITHHELD
                 hidden.loc[cell] = True
 
 

@@ -64,10 +64,12 @@ WITHHELD_SHARE = "a share withheld to protect respondents"
 #: What a sentence says instead of a count of one to four.
 FEW = "fewer than five"
 #: The least width (largest minus smallest value) of the interval an attacker may infer for
-#: a hidden count of one to four from everything the book shows: at least three possible
-#: values (e.g. 1 to 3), so no hidden person is pinned and no guess is better than one in
-#: three. ``"<5"`` alone leaves four values (1 to 4, width 3).
-PROTECTION_WIDTH = 2
+#: a hidden count of one to four from everything the book shows: 1, so every hidden count
+#: keeps at least two possible values and none is ever pinned. (A width of 2 was tried: a
+#: country of 12 then leaves cells narrowed to 1-2 that only hiding the same group in
+#: another table of the page could widen; see DEVELOPING.md.) ``"<5"`` alone leaves four
+#: values (1 to 4, width 3).
+PROTECTION_WIDTH = 1
 #: What the display of a hidden cell tells a reader about its value: (least, greatest).
 REVEALED = {SUPPRESSED: (SMALL_MIN, SMALL_MAX), COMPLEMENTARY: (SMALL_MAX + 1, math.inf)}
 

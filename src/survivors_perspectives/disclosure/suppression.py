@@ -74,7 +74,12 @@ def _lines(
 
 
 def _choose_partner(
-    values: pd.DataFrame, mask: pd.DataFrame, cells: list[Cell], total: Cell, public: set
+    values: pd.DataFrame,
+    mask: pd.DataFrame,
+    cells: list[Cell],
+    total: Cell,
+    public: set,
+    totals_known: bool = False,
 ) -> Cell | None:
     """Return the cell to hide beside a line's hidden ones: its smallest eligible cell.
 
@@ -88,7 +93,7 @@ def _choose_partner(
     )
     if candidates:
         return candidates[0][2]
-    if not mask.loc[total] and total not in public:
+    if not mask.loc[total] and total not in public and not totals_known:
         return total
     return None
 
@@ -131,12 +136,14 @@ def table_intervals(
     *,
     total_row: Hashable | None = None,
     total_col: Hashable | None = None,
+    totals_known: bool = False,
 ) -> dict[Cell, tuple[float, float]]:
     """Return the interval a reader of this one table can infer for each hidden cell.
 
     The unknowns are the inner cells; a shown cell is known, a hidden one is bounded by what
     its display reveals (``"<5"``: 1 to 4; ``"x"``: five or more), and each line sums to its
-    total (known when shown, bounded by its display when hidden).
+    total (known when shown, bounded by its display when hidden; known in any case with
+    ``totals_known``, for a table whose totals other tables of the page may show).
     """
     values = check_counts(counts)
     inner = [
@@ -145,16 +152,18 @@ def table_intervals(
     position = {cell: j for j, cell in enumerate(inner)}
     system = attack.LinearSystem(len(inner))
 
-    def known(cell: Cell) -> tuple[float, float]:
+    def known(cell: Cell, total: bool = False) -> tuple[float, float]:
+        if total and totals_known:
+            return float(values.loc[cell]), float(values.loc[cell])
         shown = str(display.loc[cell])
         return REVEALED.get(shown, (float(values.loc[cell]), float(values.loc[cell])))
 
     for cell in inner:
         system.add({position[cell]: 1}, *known(cell))
     for cells, total in _lines(values, total_row, total_col):
-        system.add({position[cell]: 1 for cell in cells}, *known(total))
+        system.add({position[cell]: 1 for cell in cells}, *known(total, True))
     if total_row is not None and total_col is not None:
-        system.add({j: 1 for j in range(len(inner))}, *known((total_row, total_col)))
+        system.add({j: 1 for j in range(len(inner))}, *known((total_row, total_col), True))
     hidden = [cell for cell in inner if str(display.loc[cell]) in REVEALED]
     found = attack.intervals(system, [{position[cell]: 1} for cell in hidden])
     return dict(zip(hidden, found, strict=True))
@@ -170,6 +179,7 @@ def suppress_counts(
     exempt: Iterable[Cell] = (),
     total_row: Hashable | None = None,
     total_col: Hashable | None = None,
+    totals_known: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the counts as display strings with small cells hidden, and the hidden mask.
 
@@ -181,6 +191,10 @@ def suppress_counts(
         ``(row, column)`` cells whose exact value the report already published.
     total_row, total_col
         Labels of the total row/column, if the table shows totals.
+    totals_known
+        The totals are known to a reader even if hidden here (another table of the page
+        counts the same group): they are never hidden as partners, and the check assumes
+        them known.
 
     Returns
     -------
@@ -206,7 +220,11 @@ def suppress_counts(
         narrow = [
             cell
             for cell, (lo, hi) in table_intervals(
-                values, display, total_row=total_row, total_col=total_col
+                values,
+                display,
+                total_row=total_row,
+                total_col=total_col,
+                totals_known=totals_known,
             ).items()
             if primary.loc[cell] and hi - lo < PROTECTION_WIDTH and cell not in stuck
         ]
@@ -215,8 +233,8 @@ def suppress_counts(
         cell = narrow[0]
         partner = None
         for cells, total in lines:
-            if cell in cells and not mask.loc[total]:
-                partner = _choose_partner(values, mask, cells, total, public)
+            if cell in cells and (totals_known or not mask.loc[total]):
+                partner = _choose_partner(values, mask, cells, total, public, totals_known)
                 if partner is not None:
                     break
         if partner is None:
