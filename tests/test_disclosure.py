@@ -152,6 +152,16 @@ def test_secondary_suppression_protects_cells_adding_to_two():
     assert found[("A", "DK (n)")] == (1.0, 4.0)
 
 
+def test_a_table_with_both_totals_is_protected():
+    counts = pd.DataFrame({"Urban (n)": [20, 3, 30], "Rural (n)": [9, 1, 12]}, ["A", "B", "C"])
+    counts["Total (n)"] = counts.sum(axis=1)
+    counts = pd.concat([counts, counts.sum().to_frame("Total").T])
+    display, _ = suppression.suppress_counts(counts, total_row="Total", total_col="Total (n)")
+    found = suppression.table_intervals(counts, display, total_row="Total", total_col="Total (n)")
+    assert display.loc["B", "Urban (n)"] == display.loc["B", "Rural (n)"] == "<5"
+    assert all(hi - lo >= policy.PROTECTION_WIDTH for lo, hi in found.values())
+
+
 def test_the_old_rule_would_have_left_the_cells_pinned():
     """One hidden partner per line is not enough: the heuristic alone leaves them pinned."""
     values = _column([24, 10, 4, 4, 26])

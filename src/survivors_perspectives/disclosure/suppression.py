@@ -161,7 +161,8 @@ def table_intervals(
     for cell in inner:
         system.add({position[cell]: 1}, *known(cell))
     for cells, total in _lines(values, total_row, total_col):
-        system.add({position[cell]: 1 for cell in cells}, *known(total, True))
+        if all(cell in position for cell in cells):  # the line of totals adds nothing new
+            system.add({position[cell]: 1 for cell in cells}, *known(total, True))
     if total_row is not None and total_col is not None:
         system.add({j: 1 for j in range(len(inner))}, *known((total_row, total_col), True))
     hidden = [cell for cell in inner if str(display.loc[cell]) in REVEALED]
