@@ -323,13 +323,17 @@ def test_the_build_keeps_the_last_good_book_when_the_audit_fails(tmp_path, monke
     (build / "html").mkdir(parents=True)
     (build / "html" / "index.html").write_text("the last good book", encoding="utf-8")
 
-    def fake_jupyter_book(command, check):
-        html = build / ".staging" / "_build" / "html"
+    class FinishedBuild:
+        def wait(self):
+            return 0
+
+    def fake_jupyter_book(source, staging, config):
+        html = staging / "jb" / "_build" / "html"
         html.mkdir(parents=True)
         (html / "index.html").write_text("a new book", encoding="utf-8")
-        return subprocess.CompletedProcess(command, 0)
+        return FinishedBuild()
 
-    monkeypatch.setattr(build_book.subprocess, "run", fake_jupyter_book)
+    monkeypatch.setattr(build_book, "_jupyter_book", fake_jupyter_book)
     with pytest.raises(build_book.BookBuildError) as error:
         build_book.build_book(source, build)
     message = str(error.value)

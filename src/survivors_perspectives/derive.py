@@ -15,7 +15,10 @@ the key of its inputs is unchanged). ``--seeds 0`` skips the robustness run.
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,19 +44,36 @@ def build(
 ) -> dict[str, Path]:
     """Write the derived tables into ``out`` and return their paths."""
     from survivors_perspectives.conversations.schema import load_conversations
-    from survivors_perspectives.cross_country import run_for_robustness
     from survivors_perspectives.survey import load_survey
-    from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS
 
     reference = load_reference()
     out.mkdir(parents=True, exist_ok=True)
+    # Written aside and renamed into place only once every table is computed: a failed or
+    # interrupted run leaves the last good tables as they were (make keeps them: .PRECIOUS).
+    staging = Path(tempfile.mkdtemp(prefix=".derive-", dir=out))
+    try:
+        survey = load_survey(survey_path)
+        conversations = load_conversations(conversations_path)
+        replication.write_replication(reference, survey, conversations, staging / "replication.csv")
+        audit.write_audit(reference, staging / "audit.csv")
+        written = _robustness(reference, out, seeds, jobs, progress)
+        for name in ("replication", "audit"):
+            os.replace(staging / f"{name}.csv", out / f"{name}.csv")
+            written[name] = out / f"{name}.csv"
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return dict(sorted(written.items(), key=lambda item: _ORDER.index(item[0])))
+
+
+_ORDER = ("replication", "audit", "robustness")
+
+
+def _robustness(reference, out: Path, seeds: int, jobs: int, progress: bool) -> dict[str, Path]:
+    """Run (or reuse) the robustness table; it writes its own files by rename."""
+    from survivors_perspectives.cross_country import run_for_robustness
+    from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS
+
     written = {}
-    survey = load_survey(survey_path)
-    conversations = load_conversations(conversations_path)
-    written["replication"] = out / "replication.csv"
-    replication.write_replication(reference, survey, conversations, written["replication"])
-    written["audit"] = out / "audit.csv"
-    audit.write_audit(reference, written["audit"])
     if seeds > 0:
         robustness.robustness(
             reference,
