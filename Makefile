@@ -80,7 +80,8 @@ BOOK_PAGES := $(BOOK_STATIC:book/%=$(BOOK_SRC)/%)
 REPORTS_DIR := $(BUILD)/reports
 REPORTS_INDEX := $(REPORTS_DIR)/index.html
 REPORT_TEMPLATE := $(shell find src/survivors_perspectives/templates/country_report -type f)
-DERIVED := $(DERIVED_DIR)/replication.csv $(DERIVED_DIR)/audit.csv $(DERIVED_DIR)/robustness.csv
+DERIVED := $(DERIVED_DIR)/replication.csv $(DERIVED_DIR)/audit.csv $(DERIVED_DIR)/robustness.csv \
+	$(DERIVED_DIR)/plausibility.csv
 
 # ---------------------------------------------------------------------------------------------
 .PHONY: help

@@ -9,7 +9,10 @@ Usage::
 Writes ``replication.csv`` (every published figure against the data), ``audit.csv`` (the
 report's internal inconsistencies) and ``robustness.csv`` with ``robustness.key`` and
 ``robustness_replicates.csv`` (the published tests over many generator seeds; reused when
-the key of its inputs is unchanged). ``--seeds 0`` skips the robustness run.
+the key of its inputs is unchanged), and ``plausibility.csv`` (how far the data look like a
+population where the report is silent; :mod:`survivors_perspectives.plausibility`) with
+``plausibility_seeds.csv`` (the same over up to 20 generator seeds, cached likewise).
+``--seeds 0`` skips both runs over seeds.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from survivors_perspectives import audit, paths, replication, robustness
+from survivors_perspectives import audit, paths, plausibility, replication, robustness
 from survivors_perspectives.reference import load_reference
 
 
@@ -54,6 +57,11 @@ def build(
     replication.write_replication(reference, survey, conversations, written["replication"])
     written["audit"] = out / "audit.csv"
     audit.write_audit(reference, written["audit"])
+    written.update(
+        plausibility.write_plausibility(
+            survey, out, seeds=min(seeds, plausibility.DEFAULT_SEEDS), jobs=jobs
+        )
+    )
     if seeds > 0:
         robustness.robustness(
             reference,

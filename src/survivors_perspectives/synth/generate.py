@@ -319,10 +319,11 @@ def _assign_dependent(rng, frame: dict, t: TableTarget, dep, seed: pd.DataFrame,
             raked = ipf(seed.to_numpy() + 0.0, rows, cols)
             joint = controlled_round(raked, rows, cols, upper=np.where(seed > 0, np.inf, 0))
         except (CalibrationError, AllocationError) as err:
+            given_counts = dict(zip(first_levels, rows.tolist(), strict=True))
+            published = dict(zip(second_levels, cols.tolist(), strict=True))
             raise SpecError(
-                f"{where}: {dep.given} {dict(zip(first_levels, rows.tolist(), strict=True))} "
-                f"and the published {t.column} {dict(zip(second_levels, cols.tolist(), strict=True))}"
-                f" cannot meet: {err}"
+                f"{where}: {dep.given} {given_counts} and the published {t.column} "
+                f"{published} cannot meet: {err}"
             ) from None
         for i, a in enumerate(first_levels):
             counts[f"{g}|{a}"] = joint[i]
@@ -429,7 +430,7 @@ def _assign_slider(
             low = np.maximum(low, online.astype(np.int64))
         pos = stratified_positions(rng, groups, key)
         means = params["means"].reindex(groups).to_numpy()
-        vals = beta_values(pos, means, params["phi"], params["low"])
+        vals = np.maximum(beta_values(pos, means, params["phi"], params["low"]), low)
         if heap:
             vals = heap_values(rng, vals, groups, low, 100, heaping.to_ten, heaping.to_five)
         values[positive] = vals

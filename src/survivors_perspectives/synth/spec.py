@@ -1085,13 +1085,16 @@ def _vary_countries(tables: list, sliders: list, structure: Structure, sizes: di
     varied = []
     for t in tables:
         if t.by == "country" and t.chi2 is None and not t.pattern and not t.test_id:
-            tilts = country_tilts(t.column, COUNTRIES, list(t.totals), variation.spread)
+            tilts = country_tilts(
+                t.column, COUNTRIES, list(t.totals), variation.spread, sizes, t.totals
+            )
             t = replace(t, pattern=tilts, strength=1.0)
         varied.append(t)
     varied_sliders = []
     for s in sliders:
         if s.group == "country" and s.f is None and s.kind == "bands" and not s.pattern:
-            tilts = country_tilts(s.column, COUNTRIES, range(len(s.band_edges)), variation.spread)
+            bands = dict(enumerate(s.band_totals))
+            tilts = country_tilts(s.column, COUNTRIES, list(bands), variation.spread, sizes, bands)
             s = replace(s, pattern={c: tuple(v.values()) for c, v in tilts.items()})
         elif s.group == "country" and s.f is None and s.kind == "beta" and s.means:
             offsets = country_offsets(

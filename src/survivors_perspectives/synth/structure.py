@@ -157,7 +157,7 @@ class Structure:
         return next((d for d in self.dependences if d.column == column), None)
 
     def table(self) -> pd.DataFrame:
-        """Every assumption as a row (``kind``, ``name``, ``columns``, ``value``, reason, source)."""
+        """Return every assumption as a row: kind, name, columns, value, reason, source."""
         rows = []
         for r in self.rules:
             rows.append(("logical rule", r.name, "", r.text, r.reason, ""))
@@ -391,12 +391,12 @@ def default_structure() -> Structure:
             ),
         ),
         variation=CountryVariation(
-            0.3,
+            0.2,
             4.0,
             "the report compares only some items by country; real countries differ on the "
-            "rest too, by a few points (a spread of 0.3 in log-odds gives effect sizes near "
-            "Cramer's V = 0.1, a small effect)",
-            "Cohen (1988): w = 0.1 is a small effect",
+            "rest too: a true spread of 0.15 in log-odds (shares a few points apart, a small "
+            "effect), plus the sampling noise a sample of this size shows in each cell",
+            "Cohen (1988): w = 0.1 is a small effect; sampling noise about 1/sqrt(count)",
         ),
         heaping=Heaping(
             0.4,
@@ -416,9 +416,26 @@ def _column_rng(column: str) -> np.random.Generator:
     return np.random.default_rng(zlib.crc32(column.encode("utf-8")))
 
 
-def country_tilts(column: str, countries, levels, spread: float) -> dict:
-    """Log-odds tilt per country and answer for an item without a published comparison."""
-    draws = _column_rng(column).standard_normal((len(countries), len(levels))) * spread
+def country_tilts(
+    column: str, countries, levels, spread: float, sizes: dict | None = None, totals=None
+) -> dict:
+    """Log-odds tilt per country and answer for an item without a published comparison.
+
+    Two parts, both fixed numbers drawn from a generator seeded by the column name: a true
+    difference between countries (standard deviation ``spread``) and the sampling noise a
+    sample of this size would show, about ``1 / sqrt(expected count)`` on the log scale of
+    each cell (``sizes``: country sample sizes, ``totals``: answer counts). Without the
+    noise, small cells would be rounded to their expected counts and a chi-square test would
+    find the countries more alike than any real sample is.
+    """
+    draws = _column_rng(column).standard_normal((len(countries), len(levels)))
+    scale = np.full(draws.shape, float(spread))
+    if sizes is not None and totals is not None:
+        n = np.array([sizes[c] for c in countries], dtype=float)
+        t = np.array([totals[lv] for lv in levels], dtype=float)
+        expected = np.outer(n / n.sum(), t)
+        scale = np.sqrt(spread**2 + 1.0 / np.maximum(expected, 0.5))
+    draws = draws * scale
     draws -= draws.mean(axis=0, keepdims=True)
     return {
         c: {lv: float(draws[i, j]) for j, lv in enumerate(levels)} for i, c in enumerate(countries)
@@ -442,13 +459,26 @@ def _thresholds(p: np.ndarray) -> np.ndarray:
     return np.concatenate([[-np.inf], stats.norm.ppf(cum), [np.inf]])
 
 
+def _bvn_cdf(h: np.ndarray, k: np.ndarray, rho: float) -> np.ndarray:
+    """Return the standard bivariate normal CDF, through Owen's T function (vectorised)."""
+    from scipy.special import owens_t
+
+    h = np.where(h == 0, 1e-12, h)
+    k = np.where(k == 0, 1e-12, k)
+    root = np.sqrt(max(1.0 - rho**2, 1e-15))
+    t_h = owens_t(h, (k - rho * h) / (h * root))
+    t_k = owens_t(k, (h - rho * k) / (k * root))
+    correction = np.where(h * k < 0, 0.5, 0.0)
+    return 0.5 * stats.norm.cdf(h) + 0.5 * stats.norm.cdf(k) - t_h - t_k - correction
+
+
 def bivariate_cells(rho: float, p_first, p_second) -> np.ndarray:
     """Cell probabilities of two discretised standard normals with correlation ``rho``."""
     a = _thresholds(np.asarray(p_first, dtype=float) / np.sum(p_first))
     b = _thresholds(np.asarray(p_second, dtype=float) / np.sum(p_second))
     a_f, b_f = np.clip(a, -9, 9), np.clip(b, -9, 9)
-    mvn = stats.multivariate_normal([0.0, 0.0], [[1.0, rho], [rho, 1.0]])
-    grid = np.array([[mvn.cdf([x, y]) for y in b_f] for x in a_f])
+    x, y = np.meshgrid(a_f, b_f, indexing="ij")
+    grid = _bvn_cdf(x, y, rho)
     grid[0, :] = 0.0
     grid[:, 0] = 0.0
     grid[-1, :] = stats.norm.cdf(b_f)
