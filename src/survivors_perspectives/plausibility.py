@@ -389,8 +389,10 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
 def write_plausibility(
     frame: pd.DataFrame, out_dir: Path | str, *, seeds: int = DEFAULT_SEEDS, jobs: int = 2
 ) -> dict[str, Path]:
-    """Write ``plausibility.csv`` for ``frame`` and, over ``seeds`` generator seeds,
-    ``plausibility_seeds.csv`` (reused while the generator's sources are unchanged).
+    """Write ``plausibility.csv`` for ``frame`` and the headline over generator seeds.
+
+    ``plausibility_seeds.csv`` holds one row per seed; it is reused while the generator's
+    sources, the reference table and the seeds are unchanged (``plausibility_seeds.key``).
     """
     from . import robustness
     from .reference import reference_paths
