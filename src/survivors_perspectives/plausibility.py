@@ -43,6 +43,7 @@ from .synth.structure import (
     default_structure,
     implied_rank_correlation,
 )
+from .tables import SMALL_MAX, SMALL_MIN, SUPPRESSED
 
 PLAUSIBILITY_FILE = "plausibility.csv"
 SEEDS_FILE = "plausibility_seeds.csv"
@@ -295,8 +296,12 @@ def plausibility_table(frame: pd.DataFrame, structure: Structure | None = None) 
     """Every measure of this module as one long table (``section, item, measure, ...``)."""
     structure = structure or default_structure()
     rows = []
+    synthetic = is_synthetic(frame)
     for r in rule_violations(frame, structure).itertuples():
-        rows.append(("logical rules", r.rule, "violations", r.violations, 0, r.examples))
+        value, note = r.violations, r.examples
+        if not synthetic and SMALL_MIN <= value <= SMALL_MAX:
+            value, note = float("nan"), f"{SUPPRESSED} (1 to 4 people are never shown)"
+        rows.append(("logical rules", r.rule, "violations", value, 0, note))
     comparisons = country_comparisons(frame)
     summary = p_value_summary(comparisons)
     chance = {"share_p_above_099": 0.01, "share_p_below_005": 0.05, "median_p": 0.5}
@@ -423,3 +428,151 @@ def load_plausibility(out_dir: Path | str) -> tuple[pd.DataFrame, pd.DataFrame |
     seeds_path = out_dir / SEEDS_FILE
     seeds = pd.read_csv(seeds_path) if seeds_path.is_file() else None
     return table, seeds
+
+
+# --------------------------------------------------------------------------------------
+# The data chapter's section
+
+
+def _fmt(value: float, digits: int = 2) -> str:
+    return "" if pd.isna(value) else f"{value:.{digits}f}"
+
+
+def section(frame: pd.DataFrame, seeds: pd.DataFrame | None = None, structure=None):
+    """Return the data chapter's plausibility section: text, tables, numbers.
+
+    Violation counts of 1 to 4 on real data are shown as ``<5`` and no record is listed;
+    on synthetic data up to three synthetic ids are given as examples.
+    """
+    from .country_report import Section
+    from .tables import value_table
+
+    structure = structure or default_structure()
+    synthetic = is_synthetic(frame)
+    rules = rule_violations(frame, structure)
+    shown = rules["violations"].map(
+        lambda v: SUPPRESSED if (not synthetic and SMALL_MIN <= v <= SMALL_MAX) else str(v)
+    )
+    rule_table = pd.DataFrame(
+        {
+            "Rule": rules["text"].to_numpy(),
+            "Rows breaking it": shown.to_numpy(),
+            "Examples": rules["examples"].to_numpy(),
+        },
+        index=pd.Index(rules["rule"], name="Rule id"),
+    )
+    comparisons = country_comparisons(frame)
+    summary = p_value_summary(comparisons)
+    p_table = pd.DataFrame(
+        {
+            "These data": [
+                f"{100 * summary['share_p_above_099']:.1f}%",
+                f"{100 * summary['share_p_below_005']:.1f}%",
+                _fmt(summary["median_p"]),
+            ],
+            "Chance (no differences)": ["1%", "5%", "0.50"],
+        },
+        index=pd.Index(
+            ["p above 0.99", "p below 0.05", "median p"], name="Unpublished comparisons"
+        ),
+    )
+    corr = correlations(frame, structure)
+    corr_table = pd.DataFrame(
+        {
+            "Kind": corr["kind"].to_numpy(),
+            "Item pairs": corr["pairs"].astype(str).to_numpy(),
+            "Declared (latent)": corr["declared"].map(_fmt).to_numpy(),
+            "Expected (rank)": corr["implied"].map(_fmt).to_numpy(),
+            "Observed (rank)": corr["observed"].map(_fmt).to_numpy(),
+        },
+        index=pd.Index(corr["name"], name="Assumption"),
+    )
+    heap = heaping(frame)
+    heap_table = pd.DataFrame(
+        {
+            "Non-zero answers": heap["answers"].astype(str).to_numpy(),
+            "On multiples of 10": heap["share_multiple_of_10"]
+            .map(lambda v: "" if pd.isna(v) else f"{100 * v:.0f}%")
+            .to_numpy(),
+            "On multiples of 5": heap["share_multiple_of_5"]
+            .map(lambda v: "" if pd.isna(v) else f"{100 * v:.0f}%")
+            .to_numpy(),
+        },
+        index=pd.Index(heap["slider"], name="Slider"),
+    )
+    total = int(rules["violations"].sum())
+    text = [
+        "The report fixes each answer's distribution, not how one person's answers fit "
+        "together. {table[0]} lists every assumption about that joint structure with its "
+        "reason; the tables after it measure, on the data this book was built from, what "
+        "each assumption claims. The same measures run unchanged on the real data in the "
+        "secure room, where they show how far our assumptions were from reality.",
+        (
+            f"Logical rules ({table_ref(1)}): {total} row(s) break one"
+            if synthetic or total == 0 or total > SMALL_MAX
+            else f"Logical rules ({table_ref(1)}): fewer than 5 rows break one"
+        )
+        + ". Countries on items the report does not compare "
+        f"({table_ref(2)}): of {summary['items']} comparisons, "
+        f"{100 * summary['share_p_above_099']:.1f}% have p above 0.99, where chance alone "
+        "gives 1%; a block of p-values near 1 would mean six identical countries. "
+        f"{table_ref(3)} sets the observed mean rank correlation of each battery and pair "
+        "beside the declared latent value and the rank correlation that value implies for "
+        f"these answers (ties on yes/no items lower it). {table_ref(4)} shows heaping on "
+        "round numbers: a uniform draw puts 10% of answers on multiples of 10.",
+    ]
+    tables_ = [
+        value_table(
+            structure.table().set_index("name"),
+            caption="Declared joint structure: each assumption, its value, reason and source",
+            index_name="Assumption",
+        ),
+        value_table(
+            rule_table, caption="Logical rules and the rows breaking them", index_name="Rule id"
+        ),
+        value_table(
+            p_table,
+            caption="Country comparisons of the items the report does not compare",
+            index_name="Unpublished comparisons",
+        ),
+        value_table(
+            corr_table,
+            caption="Correlations within batteries and pairs: declared, expected and observed",
+            index_name="Assumption",
+        ),
+        value_table(
+            heap_table, caption="Heaping of slider answers on round numbers", index_name="Slider"
+        ),
+    ]
+    numbers = {
+        "violations": float(total),
+        "share_p_above_099": summary["share_p_above_099"],
+    }
+    if seeds is not None and len(seeds):
+        cols = [c for c in seeds.columns if c != "seed"]
+        spread = pd.DataFrame(
+            {
+                "Median": [_fmt(seeds[c].median(), 3) for c in cols],
+                "Lowest": [_fmt(seeds[c].min(), 3) for c in cols],
+                "Highest": [_fmt(seeds[c].max(), 3) for c in cols],
+            },
+            index=pd.Index(cols, name="Measure"),
+        )
+        tables_.append(
+            value_table(
+                spread,
+                caption=f"The same measures over {len(seeds)} generator seeds",
+                index_name="Measure",
+            )
+        )
+        text.append(
+            f"{table_ref(5)} repeats the headline over {len(seeds)} generator seeds "
+            f"(logical violations: at most {int(seeds['violations'].max())} on any seed), so "
+            "a reader can see which numbers belong to the generator and which to one draw."
+        )
+    return Section("plausibility", text, tables_, [], numbers)
+
+
+def table_ref(i: int) -> str:
+    """Return the placeholder :func:`country_report.show` fills with table ``i``'s number."""
+    return "{table[" + str(i) + "]}"
