@@ -194,6 +194,10 @@ def _scores(frame: pd.DataFrame, column: str) -> pd.Series:
     return series.astype(object).map({lv: i for i, lv in enumerate(levels)}).astype(float)
 
 
+_GATES = {"_boys_online": "boys_online_pct", "_girls_online": "girls_online_pct"}
+"""Helper flags of the generator and the slider each gates (flag = slider above 0)."""
+
+
 def _margin(values: np.ndarray, bins: int = 10) -> np.ndarray:
     """Probabilities of the ordered answers (sliders coarsened to at most ``bins`` groups)."""
     uniq, counts = np.unique(values, return_counts=True)
@@ -246,6 +250,8 @@ def correlations(
     for kind, name, columns, declared in groups:
         obs, imp = [], []
         for a, b in itertools.combinations(columns, 2):
+            if _GATES.get(a) == b or _GATES.get(b) == a:
+                continue  # the flag is the slider's being above 0: tied by definition
             rho = declared if kind == "dependence" else latent(a, b)
             o, i, _ = _pair_values(scores, a, b, rho, implied)
             if not np.isnan(o):
