@@ -174,6 +174,7 @@ ASSUMED_COUNTS: dict[str, Assumption] = {
     ),
 }
 
+
 @dataclass(frozen=True)
 class GroupFact:
     """Who, by gender, a theme is about in one country, where the report makes it clear.
