@@ -391,7 +391,7 @@ def default_structure() -> Structure:
             ),
         ),
         variation=CountryVariation(
-            0.2,
+            0.15,
             4.0,
             "the report compares only some items by country; real countries differ on the "
             "rest too: a true spread of 0.15 in log-odds (shares a few points apart, a small "
