@@ -176,6 +176,16 @@ def test_sliders_heap_on_round_numbers(survey):
         assert (values % 5 == 0).mean() >= 0.50, col
 
 
+def test_heaping_never_leaves_the_bounds_when_the_error_changes_sign():
+    """Small values with a floor of 0: flips must only move answers back, never further."""
+    for seed in range(200):
+        values = np.random.default_rng(seed).integers(0, 30, size=60)
+        heaped = heap_values(np.random.default_rng(seed), values, np.zeros(60), 0, 100, 0.4, 0.3)
+        assert heaped.min() >= 0 and heaped.max() <= 100, seed
+        assert set(heaped[heaped != values] % 5) <= {0}, seed
+        assert (np.abs(heaped - values) < 10).all(), seed
+
+
 def test_heaping_keeps_group_means_and_bounds():
     rng = np.random.default_rng(1)
     values = rng.integers(1, 100, size=600)

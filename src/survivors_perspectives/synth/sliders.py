@@ -135,10 +135,9 @@ def heap_values(
         else:
             movable = flexible[new[flexible] == down[flexible]]
             cost = (up[movable] - values[movable]) - (values[movable] - down[movable])
+        lower = error > 0  # every movable answer sits on the side the error comes from
         for i in movable[np.argsort(cost, kind="stable")]:
-            if abs(error) * 2 < step[i]:
-                break
-            shift = (down[i] - up[i]) if error > 0 else (up[i] - down[i])
+            shift = (down[i] - up[i]) if lower else (up[i] - down[i])
             if abs(error + shift) >= abs(error):
                 continue
             new[i] += shift
