@@ -116,6 +116,8 @@ def assign_counts(
         One label per respondent (vectorised: one sort over all respondents).
     """
     groups = np.asarray(groups)
+    if groups.dtype == object and all(isinstance(k, str) for k in counts.index):
+        groups = groups.astype(str)  # sorting fixed-width text is ten times faster than objects
     keys, inverse, sizes = np.unique(groups, return_inverse=True, return_counts=True)
     table = counts.reindex(index=keys).fillna(0).to_numpy(dtype=np.int64)
     if (table.sum(axis=1) != sizes).any():

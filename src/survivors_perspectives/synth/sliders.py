@@ -137,6 +137,8 @@ def heap_values(
             cost = (up[movable] - values[movable]) - (values[movable] - down[movable])
         lower = error > 0  # every movable answer sits on the side the error comes from
         for i in movable[np.argsort(cost, kind="stable")]:
+            if 2 * abs(error) < 5:
+                break  # within half the smallest step: the mean cannot get closer
             shift = (down[i] - up[i]) if lower else (up[i] - down[i])
             if abs(error + shift) >= abs(error):
                 continue
