@@ -18,7 +18,10 @@ population where the report is silent; :mod:`survivors_perspectives.plausibility
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -44,24 +47,42 @@ def build(
 ) -> dict[str, Path]:
     """Write the derived tables into ``out`` and return their paths."""
     from survivors_perspectives.conversations.schema import load_conversations
-    from survivors_perspectives.cross_country import run_for_robustness
     from survivors_perspectives.survey import load_survey
-    from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS
 
     reference = load_reference()
     out.mkdir(parents=True, exist_ok=True)
-    written = {}
-    survey = load_survey(survey_path)
-    conversations = load_conversations(conversations_path)
-    written["replication"] = out / "replication.csv"
-    replication.write_replication(reference, survey, conversations, written["replication"])
-    written["audit"] = out / "audit.csv"
-    audit.write_audit(reference, written["audit"])
-    written.update(
-        plausibility.write_plausibility(
-            survey, out, seeds=min(seeds, plausibility.DEFAULT_SEEDS), jobs=jobs
+    # Written aside and renamed into place only once every table is computed: a failed or
+    # interrupted run leaves the last good tables as they were (make keeps them: .PRECIOUS).
+    staging = Path(tempfile.mkdtemp(prefix=".derive-", dir=out))
+    try:
+        survey = load_survey(survey_path)
+        conversations = load_conversations(conversations_path)
+        replication.write_replication(reference, survey, conversations, staging / "replication.csv")
+        audit.write_audit(reference, staging / "audit.csv")
+        written = _robustness(reference, out, seeds, jobs, progress)
+        seed_runs = min(seeds, plausibility.DEFAULT_SEEDS)
+        written.update(
+            plausibility.write_plausibility(
+                survey, staging, seeds=seed_runs, jobs=jobs, seeds_dir=out
+            )
         )
-    )
+        for name in ("replication", "audit", "plausibility"):
+            os.replace(staging / f"{name}.csv", out / f"{name}.csv")
+            written[name] = out / f"{name}.csv"
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return dict(sorted(written.items(), key=lambda item: _ORDER.index(item[0])))
+
+
+_ORDER = ("replication", "audit", "robustness", "plausibility", "plausibility_seeds")
+
+
+def _robustness(reference, out: Path, seeds: int, jobs: int, progress: bool) -> dict[str, Path]:
+    """Run (or reuse) the robustness table; it writes its own files by rename."""
+    from survivors_perspectives.cross_country import run_for_robustness
+    from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS
+
+    written = {}
     if seeds > 0:
         robustness.robustness(
             reference,

@@ -398,12 +398,18 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
 
 
 def write_plausibility(
-    frame: pd.DataFrame, out_dir: Path | str, *, seeds: int = DEFAULT_SEEDS, jobs: int = 2
+    frame: pd.DataFrame,
+    out_dir: Path | str,
+    *,
+    seeds: int = DEFAULT_SEEDS,
+    jobs: int = 2,
+    seeds_dir: Path | str | None = None,
 ) -> dict[str, Path]:
     """Write ``plausibility.csv`` for ``frame`` and the headline over generator seeds.
 
     ``plausibility_seeds.csv`` holds one row per seed; it is reused while the generator's
-    sources, the reference table and the seeds are unchanged (``plausibility_seeds.key``).
+    sources, the reference table and the seeds are unchanged (``plausibility_seeds.key``),
+    in ``seeds_dir`` (default ``out_dir``).
     """
     from . import robustness
     from .reference import reference_paths
@@ -419,7 +425,9 @@ def write_plausibility(
             seed_list, reference_paths(), [*robustness.default_source_files(), here], "plaus"
         )
         key = hashlib.sha256(key.encode()).hexdigest()
-        path, key_path = out_dir / SEEDS_FILE, out_dir / SEEDS_KEY_FILE
+        cache = Path(seeds_dir) if seeds_dir is not None else out_dir
+        cache.mkdir(parents=True, exist_ok=True)
+        path, key_path = cache / SEEDS_FILE, cache / SEEDS_KEY_FILE
         if not (path.is_file() and key_path.is_file() and key_path.read_text().strip() == key):
             _write(across_seeds(seed_list, n_jobs=jobs), path)
             key_path.write_text(key + "\n")
