@@ -293,7 +293,8 @@ def test_citation_comes_from_citation_cff():
     assert cff["title"] in compendium
     assert str(cff["version"]) in compendium
     assert compendium.startswith(cff["authors"][0]["name"])
-    cited = cff["preferred-citation"]
+    cited = cff["references"][0]
+    assert cited["type"] == "report"
     assert cited["title"] in report
     assert f"({cited['year']})" in report
     assert all(author["name"] in report for author in cited["authors"])

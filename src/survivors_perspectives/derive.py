@@ -4,22 +4,25 @@ Usage::
 
     python -m survivors_perspectives.derive --survey data/synthetic/frontline_survey.csv \
         --conversations data/synthetic/survivor_conversations.csv --out data/derived \
-        [--seeds 200] [--jobs 2]
+        [--seeds 200] [--jobs N] [--dask-scheduler tcp://host:8786 | local]
 
 Writes ``replication.csv`` (every published figure against the data), ``audit.csv`` (the
 report's internal inconsistencies) and ``robustness.csv`` with ``robustness.key`` and
 ``robustness_replicates.csv`` (the published tests over many generator seeds; reused when
-the key of its inputs is unchanged). ``--seeds 0`` skips the robustness run.
+the key of its inputs is unchanged). ``--seeds 0`` skips the robustness run. The replicates
+run on this machine's cores (``--jobs``), or on a Dask cluster (``--dask-scheduler``; see
+:mod:`survivors_perspectives.cluster`).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from survivors_perspectives import audit, paths, replication, robustness
+from survivors_perspectives import audit, cluster, paths, replication, robustness
 from survivors_perspectives.reference import load_reference
 
 
@@ -36,8 +39,9 @@ def build(
     out: Path,
     *,
     seeds: int = robustness.DEFAULT_SEEDS,
-    jobs: int = 2,
+    jobs: int | None = None,
     progress: bool = True,
+    scheduler: str | None = None,
 ) -> dict[str, Path]:
     """Write the derived tables into ``out`` and return their paths."""
     from survivors_perspectives.conversations.schema import load_conversations
@@ -64,6 +68,7 @@ def build(
             n_seeds=seeds,
             n_jobs=jobs,
             progress=progress,
+            scheduler=scheduler,
         )
         written["robustness"] = out / robustness.ROBUSTNESS_FILE
     return written
@@ -81,21 +86,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=robustness.DEFAULT_SEEDS,
         help="generator seeds for the robustness run (0 skips it)",
     )
-    parser.add_argument("--jobs", type=int, default=2, help="joblib worker processes")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="worker processes (default: this machine's cores; with 'local', its workers)",
+    )
+    parser.add_argument(
+        "--dask-scheduler",
+        default=os.environ.get("DASK_SCHEDULER") or None,
+        help="run the robustness replicates on a Dask cluster: tcp://host:8786, or 'local' "
+        "(default: $DASK_SCHEDULER; unset runs them here)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     args = parser.parse_args(argv)
     for path in (args.survey, args.conversations):
         if not path.is_file():
             print(f"derive: input file not found: {path}", file=sys.stderr)
             return 2
-    written = build(
-        args.survey,
-        args.conversations,
-        args.out,
-        seeds=args.seeds,
-        jobs=args.jobs,
-        progress=not args.no_progress,
-    )
+    if args.jobs is not None and args.jobs < 1:
+        print(f"derive: --jobs must be 1 or more, found {args.jobs}", file=sys.stderr)
+        return 2
+    try:
+        cluster.check(args.dask_scheduler if args.seeds > 0 else None)
+        written = build(
+            args.survey,
+            args.conversations,
+            args.out,
+            seeds=args.seeds,
+            jobs=args.jobs,
+            progress=not args.no_progress,
+            scheduler=args.dask_scheduler,
+        )
+    except cluster.ClusterError as error:
+        print(f"derive: {error}", file=sys.stderr)
+        return 2
     for name, path in written.items():
         print(f"{name}: {paths.relative_to_root(path)}")
     return 0
