@@ -46,9 +46,21 @@ def test_malformed_scheduler_address_is_refused(address):
 def test_derive_with_an_unreachable_scheduler_exits_2_with_one_line_and_no_traceback(tmp_path):
     address = f"tcp://127.0.0.1:{_free_port()}"
     result = subprocess.run(
-        [sys.executable, "-m", "survivors_perspectives.derive", "--seeds", "3",
-         "--out", str(tmp_path), "--dask-scheduler", address, "--no-progress"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "survivors_perspectives.derive",
+            "--seeds",
+            "3",
+            "--out",
+            str(tmp_path),
+            "--dask-scheduler",
+            address,
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
@@ -63,11 +75,23 @@ def test_the_makefile_passes_the_scheduler_and_workers_to_derive():
     from survivors_perspectives import paths
 
     result = subprocess.run(
-        ["make", "-n", "-W", "src/survivors_perspectives/derive.py", "data/derived/robustness.csv",
-         "DASK_SCHEDULER=tcp://node 1:8786", "DERIVE_WORKERS=7"],
-        cwd=paths.ROOT, capture_output=True, text=True, check=False,
+        [
+            "make",
+            "-n",
+            "-W",
+            "src/survivors_perspectives/derive.py",
+            "data/derived/robustness.csv",
+            "DASK_SCHEDULER=tcp://node 1:8786",
+            "DERIVE_WORKERS=7",
+        ],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    derive_lines = [line for line in result.stdout.splitlines() if ".derive " in line]
+    derive_lines = [
+        line for line in result.stdout.replace("\\\n", " ").splitlines() if ".derive " in line
+    ]
     assert derive_lines, result.stdout + result.stderr
     assert '--jobs 7 --dask-scheduler "tcp://node 1:8786"' in derive_lines[0]
 
@@ -76,12 +100,21 @@ def test_replicates_are_identical_on_a_local_dask_cluster_and_here():
     pytest.importorskip("dask.distributed")
     seeds = robustness.seeds_for(3)
     here = robustness.run_replicates(
-        seeds, derive.generate_survey, PUBLISHED_TESTS, run_for_robustness, n_jobs=1,
+        seeds,
+        derive.generate_survey,
+        PUBLISHED_TESTS,
+        run_for_robustness,
+        n_jobs=1,
         progress=False,
     )
     on_dask = robustness.run_replicates(
-        seeds, derive.generate_survey, PUBLISHED_TESTS, run_for_robustness, n_jobs=2,
-        progress=False, scheduler="local",
+        seeds,
+        derive.generate_survey,
+        PUBLISHED_TESTS,
+        run_for_robustness,
+        n_jobs=2,
+        progress=False,
+        scheduler="local",
     )
     assert len(here) == 3 * len(PUBLISHED_TESTS)
     pd.testing.assert_frame_equal(here, on_dask, check_exact=True)

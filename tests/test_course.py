@@ -321,7 +321,10 @@ def test_auditor_page_lists_the_hashes_of_the_files_it_was_built_from():
 # The course helpers, against plain pandas / scipy and textbook formulas
 
 
-def wilson(count, n, z=sps.norm.ppf(0.975)):
+Z_95 = sps.norm.ppf(0.975)
+
+
+def wilson(count, n, z=Z_95):
     """Wilson's score interval by its formula (Wilson 1927), as a share."""
     centre = (count + z**2 / 2) / (n + z**2)
     half = z / (n + z**2) * np.sqrt(count * (n - count) / n + z**2 / 4)

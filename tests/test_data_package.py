@@ -30,7 +30,9 @@ def _cli(descriptor: Path) -> subprocess.CompletedProcess:
         pytest.skip("the frictionless CLI is not installed (the `test` extra)")
     return subprocess.run(
         [str(CLI), "validate", "--json", str(descriptor)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

@@ -117,7 +117,7 @@ def test_pyproject_promises_the_floor_and_pins_the_backend():
     assert pyproject["project"]["requires-python"] == f">={FLOOR}"
     backend = pyproject["build-system"]["requires"]
     assert [Requirement(r).specifier.__str__().startswith("==") for r in backend] == [True]
-    assert install.BUILD_REQUIREMENTS == tuple(backend)
+    assert tuple(backend) == install.BUILD_REQUIREMENTS
 
 
 def test_every_imported_distribution_is_declared():
@@ -125,9 +125,7 @@ def test_every_imported_distribution_is_declared():
 
     declared = {
         canonicalize_name(Requirement(spec).name)
-        for spec in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
-            "dependencies"
-        ]
+        for spec in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     }
     optional = {"dask", "distributed"}  # imported only with the `cluster` extra
     providers = metadata.packages_distributions()
@@ -156,23 +154,33 @@ def test_statsmodels_and_frictionless_are_not_runtime_dependencies():
     assert "statsmodels" not in runtime
     assert "statsmodels" not in install.locked_pins(LOCK)
     assert "frictionless" not in runtime
-    test_extra = {canonicalize_name(Requirement(r).name) for r in project["optional-dependencies"]["test"]}
+    test_extra = {
+        canonicalize_name(Requirement(r).name) for r in project["optional-dependencies"]["test"]
+    }
     assert "frictionless" in test_extra
-    cluster = {canonicalize_name(Requirement(r).name) for r in project["optional-dependencies"]["cluster"]}
+    cluster = {
+        canonicalize_name(Requirement(r).name) for r in project["optional-dependencies"]["cluster"]
+    }
     assert cluster == {"dask", "distributed"}
 
 
 # --- The wheelhouse ----------------------------------------------------------------------------
 
 
-def _fake_wheelhouse(folder: Path, lock: Path, *, platform_tag="manylinux_2_17_x86_64",
-                     python="3.11", skip=()) -> Path:
+def _fake_wheelhouse(
+    folder: Path, lock: Path, *, platform_tag="manylinux_2_17_x86_64", python="3.11", skip=()
+) -> Path:
     folder.mkdir()
     for name, version in install.locked_pins(lock).items():
         if name not in skip:
             (folder / f"{name.replace('-', '_')}-{version}-py3-none-any.whl").write_bytes(b"")
-    manifest = {"platform": platform_tag, "python": python, "implementation": "cp",
-                "lock_sha256": install.sha256(lock), "wheels": 0}
+    manifest = {
+        "platform": platform_tag,
+        "python": python,
+        "implementation": "cp",
+        "lock_sha256": install.sha256(lock),
+        "wheels": 0,
+    }
     (folder / install.MANIFEST).write_text(json.dumps(manifest))
     return folder
 
@@ -252,9 +260,18 @@ def test_a_folder_that_is_no_wheelhouse_is_refused(tmp_path, small_lock):
 def test_the_check_runs_with_the_bare_python_and_prints_one_line(tmp_path, small_lock):
     folder = _fake_wheelhouse(tmp_path / "wh", small_lock, platform_tag="win_amd64")
     result = subprocess.run(
-        [sys.executable, "-I", str(INSTALL), "check-wheelhouse", str(folder), "--lock",
-         str(small_lock)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-I",
+            str(INSTALL),
+            "check-wheelhouse",
+            str(folder),
+            "--lock",
+            str(small_lock),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     assert len(result.stderr.splitlines()) == 1
@@ -293,18 +310,33 @@ def test_offline_install_and_book_build_from_a_wheelhouse(tmp_path):
         gathered = _make("wheelhouse", f"WHEELHOUSE={wheelhouse}", f"PYTHON={sys.executable}")
         assert gathered.returncode == 0, gathered.stderr[-2000:]
     probe = subprocess.run(
-        ["unshare", "-rn", "sh", "-c", "ip link set lo up && true"], capture_output=True, check=False
+        ["unshare", "-rn", "sh", "-c", "ip link set lo up && true"],
+        capture_output=True,
+        check=False,
     )
     if probe.returncode != 0:
         pytest.skip(f"no network namespaces here: {probe.stderr.decode().strip()}")
     # The working tree as it is (uncommitted changes too), without build products or git.
-    build_products = {".git", ".venv", "builds", "wheelhouse", "data/derived", "book/_build",
-                      "book/countries", "book/chapters", "book/course"}
+    build_products = {
+        ".git",
+        ".venv",
+        "builds",
+        "wheelhouse",
+        "data/derived",
+        "book/_build",
+        "book/countries",
+        "book/chapters",
+        "book/course",
+    }
 
     def ignore(folder, names):
         relative = Path(folder).relative_to(ROOT)
-        return [n for n in names if (relative / n).as_posix() in build_products
-                or n in ("__pycache__", ".pytest_cache", ".ruff_cache")]
+        return [
+            n
+            for n in names
+            if (relative / n).as_posix() in build_products
+            or n in ("__pycache__", ".pytest_cache", ".ruff_cache")
+        ]
 
     clone = tmp_path / "clone"
     shutil.copytree(ROOT, clone, ignore=ignore)
@@ -316,20 +348,31 @@ def test_offline_install_and_book_build_from_a_wheelhouse(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     env["PIP_CONFIG_FILE"] = os.devnull  # no index, no find-links from the machine's config
     result = subprocess.run(
-        ["unshare", "-rn", "sh", "-c", script], cwd=clone, capture_output=True, text=True,
-        env=env, check=False,
+        ["unshare", "-rn", "sh", "-c", script],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     assert (clone / "book/_build/html/index.html").is_file()
     version = subprocess.run(
         [str(clone / ".venv/bin/python"), "-c", "import sys; print(sys.version.split()[0])"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     if python == "/usr/bin/python3":
-        assert version == subprocess.run(
-            [python, "-c", "import sys; print(sys.version.split()[0])"],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()
+        assert (
+            version
+            == subprocess.run(
+                [python, "-c", "import sys; print(sys.version.split()[0])"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        )
 
 
 def test_nbstripout_keeps_the_committed_cell_ids():

@@ -29,15 +29,24 @@ def test_root_is_found_from_the_checkout_the_environment_or_a_folder_inside(tmp_
 def test_an_installed_package_finds_the_compendium_above_the_current_folder(tmp_path):
     # A non-editable install: the package lies in site-packages, away from the data.
     site = tmp_path / "site-packages"
-    shutil.copytree(ROOT / "src" / "survivors_perspectives", site / "survivors_perspectives",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    code = "from survivors_perspectives import paths; print(paths.ROOT); print(paths.SURVEY.is_file())"
+    shutil.copytree(
+        ROOT / "src" / "survivors_perspectives",
+        site / "survivors_perspectives",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    code = (
+        "from survivors_perspectives import paths; print(paths.ROOT); print(paths.SURVEY.is_file())"
+    )
     env = {k: v for k, v in os.environ.items() if k != paths.ROOT_VARIABLE}
     env["PYTHONPATH"] = str(site)
     for cwd in (ROOT / "notebooks" / "course", ROOT):
         result = subprocess.run(
             [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r}); {code}"],
-            cwd=cwd, capture_output=True, text=True, env=env, check=True,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
         )
         assert result.stdout.split() == [str(ROOT), "True"]
 
@@ -76,7 +85,9 @@ def test_a_failed_derive_says_so(tmp_path, monkeypatch):
         "run",
         lambda command, **kwargs: subprocess.CompletedProcess(command, 2, "", "derive: boom\n"),
     )
-    with pytest.raises(RuntimeError, match=r"making the derived tables in .* failed: \['derive: boom'\]"):
+    with pytest.raises(
+        RuntimeError, match=r"making the derived tables in .* failed: \['derive: boom'\]"
+    ):
         notebook_inputs.resolve(paths.SURVEY, paths.CONVERSATIONS, tmp_path / "d")
 
 
@@ -102,7 +113,9 @@ def test_make_lab_opens_jupyterlab_at_the_root_with_the_projects_kernel():
     result = subprocess.run(
         ["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=False
     )
-    lab = [line for line in result.stdout.splitlines() if "jupyter lab" in line]
+    lab = [
+        line for line in result.stdout.replace("\\\n", " ").splitlines() if "jupyter lab" in line
+    ]
     assert len(lab) == 1, result.stdout + result.stderr
     assert f'--ServerApp.root_dir="{ROOT}"' in lab[0]
     assert "--MultiKernelManager.default_kernel_name=survivors-perspectives" in lab[0]

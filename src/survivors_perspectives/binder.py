@@ -21,7 +21,9 @@ from survivors_perspectives import paths
 BINDERHUB = "https://mybinder.org"
 #: Where JupyterLab opens: the course's notebooks.
 OPEN_AT = "notebooks/course"
-_HOSTED = re.compile(r"^https://(?P<host>github\.com|gitlab\.com)/(?P<repo>[^/\s]+/[^/\s]+?)(?:\.git)?/?$")
+_HOSTED = re.compile(
+    r"^https://(?P<host>github\.com|gitlab\.com)/(?P<repo>[^/\s]+/[^/\s]+?)(?:\.git)?/?$"
+)
 
 
 class BinderError(ValueError):

@@ -166,7 +166,9 @@ def proportion_interval(count: int, n: int, confidence: float = CONFIDENCE) -> t
         raise ValueError(f"proportion_interval: n must be positive, found {n}")
     if not 0 <= count <= n:
         raise ValueError(f"proportion_interval: count must lie in 0..{n}, found {count}")
-    interval = sps.binomtest(int(count), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
+    interval = sps.binomtest(int(count), int(n)).proportion_ci(
+        confidence_level=confidence, method="wilson"
+    )
     return 100 * float(interval.low), 100 * float(interval.high)
 
 

@@ -56,9 +56,7 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def check_python(
-    version: Sequence[int] | None = None, executable: str | None = None
-) -> str | None:
+def check_python(version: Sequence[int] | None = None, executable: str | None = None) -> str | None:
     """Return why this Python cannot run the compendium, or ``None`` when it can."""
     version = tuple((version or sys.version_info)[:3])
     executable = executable or sys.executable
@@ -251,9 +249,7 @@ def host_platform_problem(platform_tag: str) -> str | None:
     return f"platform tag {platform_tag!r} is not one this check knows"
 
 
-def check_wheelhouse(
-    folder: Path, lock: Path, version: Sequence[int] | None = None
-) -> str | None:
+def check_wheelhouse(folder: Path, lock: Path, version: Sequence[int] | None = None) -> str | None:
     """Return the one line saying why ``folder`` cannot install ``lock`` here, else ``None``.
 
     Checks, in order: the folder and its manifest exist; the wheels are for this platform
@@ -282,7 +278,9 @@ def check_wheelhouse(
     present = {wheel_name_version(w.name) for w in folder.glob("*.whl")}
     missing = [f"{n}=={v}" for n, v in sorted(locked_pins(lock).items()) if (n, v) not in present]
     if missing:
-        shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        shown = ", ".join(missing[:3]) + (
+            f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        )
         return f"wheelhouse {folder}: missing {shown} (needed by {Path(lock).name}); {regather}"
     return None
 
@@ -315,8 +313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 python_version=args.python,
                 project=args.project,
             )
-            print(f"wheelhouse {args.out}: {len(wheels)} wheels for {args.platform}, "
-                  f"Python {args.python}")
+            print(
+                f"wheelhouse {args.out}: {len(wheels)} wheels for {args.platform}, "
+                f"Python {args.python}"
+            )
             problem = None
     except InstallError as error:
         problem = str(error)

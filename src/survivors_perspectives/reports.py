@@ -578,7 +578,9 @@ def export_country_pdf(report_html: Path | str, output_pdf: Path | str, *, build
             lines = result.stderr.strip().splitlines() or [f"exit code {result.returncode}"]
             raise ReportError(f"{Path(engine).name} failed: {lines[-1]}")
         stamp = _check_date(build_date).replace("-", "").encode() + b"000000"
-        pdf = _PDF_DATE.sub(lambda m: b"/" + m[1] + b" (D:" + stamp + m[2] + b")", printed.read_bytes())
+        pdf = _PDF_DATE.sub(
+            lambda m: b"/" + m[1] + b" (D:" + stamp + m[2] + b")", printed.read_bytes()
+        )
     write_atomically(output_pdf, pdf)
     return output_pdf
 
