@@ -381,3 +381,13 @@ def test_nbstripout_keeps_the_committed_cell_ids():
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
     hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
     assert hooks["nbstripout"]["entry"].split() == [".venv/bin/nbstripout", "--keep-id"]
+
+
+def test_every_direct_dependency_declares_the_floor_the_lowest_direct_run_installs():
+    from survivors_perspectives import environment
+
+    floors = environment.floors()
+    assert set(floors) == set(environment.direct_requirements())
+    # The code needs these (Welch's ANOVA in scipy.stats.f_oneway, pandera.pandas; pandas
+    # wheels built for numpy 2): lower floors were declared before and did not work.
+    assert (floors["scipy"], floors["pandera"], floors["pandas"]) == ("1.16", "0.24", "2.2.2")

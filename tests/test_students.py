@@ -196,3 +196,48 @@ def test_course_notebook_runs_from_its_own_folder_with_default_parameters(path, 
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
     assert sum(bool(c.get("outputs")) for c in notebook.cells if c.cell_type == "code") >= 3
+
+
+@pytest.mark.slow
+def test_make_lab_serves_the_repository_root_with_the_projects_kernel_as_default():
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    if notebook_inputs.missing_derived(paths.DERIVED):
+        pytest.skip("data/derived not built (run `make book` first)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    options = f"--no-browser --port={port} --ServerApp.token=t --ServerApp.ip=127.0.0.1"
+    server = subprocess.Popen(
+        ["make", "--no-print-directory", "lab", f"LAB_OPTIONS={options}"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+    def get(path):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}?token=t", timeout=5) as r:
+            return json.load(r)
+
+    try:
+        for _ in range(120):
+            try:
+                specs = get("/api/kernelspecs")
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not answer within 60 s")
+        assert specs["default"] == "survivors-perspectives"
+        assert "survivors-perspectives" in specs["kernelspecs"]
+        root = {item["name"] for item in get("/api/contents/")["content"]}
+        assert {"notebooks", "data", "src", "Makefile"} <= root
+        course = {item["name"] for item in get("/api/contents/notebooks/course")["content"]}
+        assert {p.name for p in COURSE} <= course
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
