@@ -388,6 +388,8 @@ def test_every_direct_dependency_declares_the_floor_the_lowest_direct_run_instal
 
     floors = environment.floors()
     assert set(floors) == set(environment.direct_requirements())
-    # The code needs these (Welch's ANOVA in scipy.stats.f_oneway, pandera.pandas; pandas
-    # wheels built for numpy 2): lower floors were declared before and did not work.
+    # The lowest-direct run needed these (Welch's ANOVA in scipy.stats.f_oneway,
+    # pandera.pandas, pandas wheels built for numpy 2, Axes.boxplot(orientation=...),
+    # frictionless 5.18's own jsonschema floor): lower floors did not work.
     assert (floors["scipy"], floors["pandera"], floors["pandas"]) == ("1.16", "0.24", "2.2.2")
+    assert (floors["matplotlib"], floors["jsonschema"]) == ("3.10", "4.20")

@@ -1,0 +1,154 @@
+"""The conversation section of a country chapter: its tables, or why there is none.
+
+The country-chapter template calls :func:`conversation_tables_for_country` for each country
+and, when it returns nothing, :func:`no_conversations_reason` for the sentence to show
+instead. Cells of one to four people are shown as "<5" unless the report published them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from survivors_perspectives.conversations import schema
+from survivors_perspectives.conversations.measures import PUBLISHED_CONVERSATIONS
+from survivors_perspectives.conversations.tables import (
+    ROUTE_LABELS,
+    published_theme_cells,
+)
+from survivors_perspectives.countries import COUNTRIES, check_country
+from survivors_perspectives.tables import SUPPRESSED
+
+#: Countries of the study without conversations, with the reason in our own words.
+_NO_CONVERSATIONS: dict[str, str] = {
+    "Bosnia and Herzegovina": (
+        "No survivor conversations were held in Bosnia and Herzegovina. Early in the project "
+        "the partners could not find young people who met the inclusion criteria while also "
+        "meeting the strict conditions set for their psychological safety, so the country "
+        "took part through the frontline workers' survey only."
+    ),
+}
+
+
+def no_conversations_reason(country: str) -> str | None:
+    """Return why a study country had no conversations, or ``None`` if it had some."""
+    check_country(country, COUNTRIES)
+    return _NO_CONVERSATIONS.get(country)
+
+
+def _cell(count: int, size: int, published: bool) -> str:
+    """Format one count as "n of N", hiding 1-4 unless published."""
+    shown = SUPPRESSED if 1 <= count <= 4 and not published else str(count)
+    return f"{shown} of {size}"
+
+
+def _profile(people: pd.DataFrame) -> pd.DataFrame:
+    """Who took part: numbers by gender and age ranges."""
+    size = len(people)
+    rows = [
+        ("Participants (synthetic records)", str(size)),
+        ("Young women", _cell(int((people["gender"] == "female").sum()), size, True)),
+        ("Young men", _cell(int((people["gender"] == "male").sum()), size, True)),
+        (
+            "Age at the conversation",
+            f"{people['age_at_conversation'].min()} to {people['age_at_conversation'].max()}",
+        ),
+        (
+            "Age when first targeted",
+            f"{people['age_first_targeted'].min()} to {people['age_first_targeted'].max()}",
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["Characteristic", "Value"]).set_index("Characteristic")
+
+
+def _arrangements(people: pd.DataFrame, published: set[tuple[str, str]], country: str):
+    """How the conversations were arranged."""
+    size = len(people)
+    rows = [
+        ("One-on-one conversation", "conversation_format", "one_on_one"),
+        ("Held in hybrid form", "conversation_mode", "hybrid"),
+        ("Pre-meeting held remotely", "pre_meeting", "remote"),
+        ("At the member organisation's premises", "venue", "member_organisation"),
+        ("Accompanied by a family member", "family_present", 1),
+        ("Purpose explained to family first", "family_explanation_required", 1),
+    ]
+    table = [
+        (label, _cell(int((people[col] == value).sum()), size, (col, country) in published))
+        for label, col, value in rows
+    ]
+    return pd.DataFrame(table, columns=["Arrangement", "Participants"]).set_index("Arrangement")
+
+
+def _themes(
+    people: pd.DataFrame, codebook: pd.DataFrame, published: set[tuple[str, str]], country: str
+) -> pd.DataFrame:
+    """Every theme coded at least once in the country, by family."""
+    size = len(people)
+    rows = []
+    for theme in codebook.itertuples(index=False):
+        count = int(people[theme.theme_id].sum())
+        if count == 0:
+            continue
+        is_published = (theme.theme_id, country) in published
+        rows.append(
+            {
+                "Family": theme.family,
+                "Theme": theme.label,
+                "Participants": _cell(count, size, is_published),
+                "Published count": "yes" if is_published else "no",
+            }
+        )
+    return pd.DataFrame(rows, columns=["Family", "Theme", "Participants", "Published count"])
+
+
+def _routes(people: pd.DataFrame, published: set[tuple[str, str]], country: str) -> pd.DataFrame:
+    """How situations came to light, where participants described it."""
+    size = len(people)
+    rows = [
+        (label, _cell(int(people[col].sum()), size, (col, country) in published))
+        for col, label in ROUTE_LABELS.items()
+        if int(people[col].sum()) > 0
+    ]
+    return pd.DataFrame(rows, columns=["Route to disclosure", "Participants"])
+
+
+def conversation_tables_for_country(
+    frame: pd.DataFrame,
+    country: str,
+    codebook: pd.DataFrame | None = None,
+    published_path: Path | str = PUBLISHED_CONVERSATIONS,
+) -> dict[str, pd.DataFrame]:
+    """Return the tables of a country's conversation section.
+
+    Parameters
+    ----------
+    frame
+        A validated conversations frame (see :func:`.schema.load_conversations`).
+    country
+        A study country, spelled as in the report.
+    codebook
+        The theme codebook; read from the default path when omitted.
+    published_path
+        The published reference table (decides which small counts may be shown).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``profile``, ``arrangements``, ``themes`` and ``disclosure_routes``; an empty dict
+        when the country held no conversations (see :func:`no_conversations_reason`).
+    """
+    check_country(country, COUNTRIES)
+    people = schema.participants(frame)
+    people = people[people["country"] == country]
+    if people.empty:
+        return {}
+    codebook = schema.load_codebook() if codebook is None else codebook
+    # Themes and arrangement columns alike: (column, country) cells the report published.
+    published = published_theme_cells(frame, published_path)
+    return {
+        "profile": _profile(people),
+        "arrangements": _arrangements(people, published, country),
+        "themes": _themes(people, codebook, published, country),
+        "disclosure_routes": _routes(people, published, country),
+    }

@@ -1,0 +1,1102 @@
+"""The sections of a country findings chapter, computed from the survey frame.
+
+Each public function takes the validated survey frame and a country and returns a
+:class:`Section`: Markdown paragraphs whose numbers are computed here (so text and data
+cannot disagree), tables with disclosure control applied, captioned figures with alt text,
+and the numbers it states in ``numbers`` (so tests can check them against an independent
+computation). The notebook ``notebooks/country_findings.ipynb`` only calls these and shows
+the result with :func:`show`.
+
+Country-level counts of one to four people never appear: tables hide them (see
+:mod:`survivors_perspectives.tables`), sentences say "fewer than five", and figures leave out
+bars computed from them. Averages of slider answers are not counts and are shown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from survivors_perspectives import paths, plots, provenance, tables
+from survivors_perspectives.countries import COUNTRIES, check_country, slugify
+from survivors_perspectives.survey import schema
+
+ALL = "All countries"
+#: What a sentence says instead of a share that would reveal a count of one to four.
+WITHHELD_SHARE = "a share withheld to protect respondents"
+CHILD_GENDERS = {"Boys": "boys", "Girls": "girls"}
+
+
+@dataclass
+class Section:
+    """One section of a chapter: generated Markdown, tables, figures and stated numbers.
+
+    ``text`` paragraphs may refer to the section's own figures and tables as
+    ``{figure[0]}`` or ``{table[1]}``; :func:`show` fills in their chapter numbers.
+    """
+
+    key: str
+    text: list[str]
+    tables: list[tables.Table] = field(default_factory=list)
+    figures: list[plots.Figure] = field(default_factory=list)
+    numbers: dict[str, object] = field(default_factory=dict)
+
+    def markdown(self) -> str:
+        """Return the paragraphs with figure and table references filled in."""
+        figure = [f"Figure {f.number}" if f.number else "the figure below" for f in self.figures]
+        table = [f"Table {t.number}" if t.number else "the table below" for t in self.tables]
+        text = "\n\n".join(p.format(figure=figure, table=table) for p in self.text)
+        # A withheld share can open a sentence: give it its capital there.
+        capital = WITHHELD_SHARE[0].upper() + WITHHELD_SHARE[1:]
+        return re.sub(
+            rf"(^|[.]\s+|\*\*\s+){re.escape(WITHHELD_SHARE)}",
+            lambda m: m.group(1) + capital,
+            text,
+            flags=re.MULTILINE,
+        )
+
+
+#: The function behind each section, where it is not named like the section's key.
+_SECTION_FUNCTIONS = {"published": "published_beside_ours"}
+#: Which inputs each section reads, where it is not the survey alone.
+_SECTION_INPUTS = {
+    "conversations": ("conversations",),
+    "published": ("survey", "conversations", "reference"),
+    "respondents": ("survey", "reference"),
+}
+
+
+def section_provenance(
+    section: Section, survey_path: str, conversations_path: str
+) -> provenance.Provenance:
+    """Return the line saying which function made a section's outputs from which files."""
+    files = {
+        "survey": survey_path,
+        "conversations": conversations_path,
+        "reference": paths.PUBLISHED_STATISTICS,
+    }
+    inputs = _SECTION_INPUTS.get(section.key, ("survey",))
+    function = _SECTION_FUNCTIONS.get(section.key, section.key)
+    return provenance.line(f"{__name__}.{function}", *(files[name] for name in inputs))
+
+
+def show(
+    section: Section,
+    numbering: plots.Numbering,
+    survey_path: str | None = None,
+    conversations_path: str | None = None,
+) -> None:
+    """Display a section: its text, then its figures and tables, numbered in chapter order.
+
+    Given the input paths, each figure and table is followed by its provenance line (the
+    function that made it and the files, with their SHA-256), so a reader can trace it.
+    """
+    from IPython.display import HTML, Markdown, display
+
+    for figure in section.figures:
+        figure.number = numbering.next_figure()
+    for table in section.tables:
+        table.number = numbering.next_table()
+    if section.text:
+        display(Markdown(section.markdown()))
+    source = ""
+    if survey_path is not None and conversations_path is not None:
+        source = section_provenance(section, survey_path, conversations_path).html()
+    for figure in section.figures:
+        display(HTML(figure.to_html() + source))
+    for table in section.tables:
+        display(HTML(table.to_html() + source))
+
+
+def report_link(country: str):
+    """Return the link a country chapter shows to its standalone report (an HTML display).
+
+    The chapter is ``<build>/html/countries/<slug>.html`` and the report
+    ``<build>/reports/<slug>.html``, so the link is relative and works offline. Show it from
+    a cell tagged ``remove-input`` and ``book-only``: the report should not link to itself.
+    """
+    from IPython.display import HTML
+
+    slug = html.escape(slugify(country))
+    return HTML(
+        f'<p class="sp-report-link">This chapter is also a standalone report on '
+        f"{html.escape(country)}, a single file that opens offline, to share: "
+        f'<a href="../../reports/{slug}.html">{slug}.html</a>.</p>'
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def countries_of(frame: pd.DataFrame) -> list[str]:
+    """Return the countries present in the data, study countries first in report order."""
+    found = {str(c) for c in frame["country"].dropna().unique()}
+    return [c for c in COUNTRIES if c in found] + sorted(found - set(COUNTRIES))
+
+
+def country_rows(frame: pd.DataFrame, country: str) -> pd.DataFrame:
+    """Return the respondents of ``country``; an unknown country raises, listing valid ones."""
+    check_country(country, countries_of(frame))
+    return frame[frame["country"] == country]
+
+
+def _flag(series: pd.Series) -> pd.Series:
+    """Nullable booleans as plain booleans (an unasked question counts as "no")."""
+    return series.astype("boolean").fillna(False).astype(bool)
+
+
+def _small(count: float) -> bool:
+    return tables.SMALL_MIN <= count <= tables.SMALL_MAX
+
+
+def _pct(value: float) -> str:
+    return WITHHELD_SHARE if pd.isna(value) else f"{value:.0f}%"
+
+
+def _count(value: int) -> str:
+    """Format a country-level count for a sentence, never stating 1 to 4."""
+    return "fewer than five" if _small(value) else f"{value}"
+
+
+def _share(count: int, base: int) -> float:
+    return float("nan") if base == 0 else 100 * count / base
+
+
+def _safe_share(count: int, base: int) -> float:
+    """Return a share to draw or state at country level, or NaN when its count is 1 to 4."""
+    return float("nan") if _small(count) else _share(count, base)
+
+
+def _guarded_share(counts: pd.Series, hidden: pd.Series, members) -> float:
+    """Return the share of ``members`` in a line of a table, unless it would undo suppression.
+
+    ``counts`` and ``hidden`` are one line of a table (a row or column, without its total).
+    A share that contains some but not all of the line's hidden cells could be combined with
+    the shown cells to recover a hidden one, so it is withheld (NaN).
+    """
+    members = list(members)
+    hidden_cells = set(hidden[hidden.astype(bool)].index)
+    inside = hidden_cells & set(members)
+    if inside and inside != hidden_cells:
+        return float("nan")
+    return _share(int(counts[members].sum()), int(counts.sum()))
+
+
+def _palette(country: str) -> dict[str, str]:
+    return {country: plots.country_colour(country), ALL: plots.ALL_COUNTRIES_COLOUR}
+
+
+def _list(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _difference(value: float, overall: float, unit: str = "percentage points") -> str:
+    """Describe a country value against the six-country value in words."""
+    if pd.isna(value) or pd.isna(overall):
+        return "not comparable with"
+    gap = value - overall
+    if abs(gap) < 1:
+        return "about the same as"
+    return f"{abs(gap):.0f} {unit} {'above' if gap > 0 else 'below'}"
+
+
+def _reference(reference: pd.DataFrame | None) -> pd.DataFrame:
+    if reference is not None:
+        return reference
+    from survivors_perspectives.reference import load_reference
+
+    return load_reference()
+
+
+# --- who responded ---------------------------------------------------------------------
+
+PROFILE = {
+    "Gender": "gender",
+    "Age": "age_band",
+    "Education": "education",
+    "Experience": "experience",
+    "Organisation": "organisation_type",
+    "Clients' location": "location",
+}
+_PROFILE_IDS = {"gender": {"Other": "other"}}
+#: Published country percentages that imply a count (percentage of the country's sample).
+_PROFILE_PCT_IDS = {
+    "gender": {"Female": "gender.female"},
+    "education": {"Master's degree or PhD": "education.masters_phd"},
+    "experience": {"0-5 years": "experience.0_5"},
+    "location": {"Urban": "location.urban"},
+}
+
+
+def respondents(
+    frame: pd.DataFrame, country: str, reference: pd.DataFrame | None = None
+) -> Section:
+    """Who answered in ``country``: its profile beside the six-country profile."""
+    rows = country_rows(frame, country)
+    reference = _reference(reference)
+    n, total = len(rows), len(frame)
+    label = f"{country} (n)"
+    parts = {}
+    for block, column in PROFILE.items():
+        categories = list(schema.CATEGORIES[column])
+        counts = rows[column].value_counts().reindex(categories, fill_value=0)
+        overall = frame[column].value_counts(normalize=True).reindex(categories, fill_value=0)
+        slug = slugify(country)
+        ids = {(tables.TOTAL, label): f"sample.completed.count.{slug}"}
+        for category, key in _PROFILE_IDS.get(column, {}).items():
+            ids[(category, label)] = f"profile.{column.split('_')[0]}.{key}.count.{slug}"
+        for category, key in _PROFILE_PCT_IDS.get(column, {}).items():
+            ids[(category, label)] = f"profile.{key}.pct.{slug}"
+        count_frame = pd.concat([counts, pd.Series({tables.TOTAL: n})]).to_frame(label)
+        exempt = tables.published_cells(count_frame, reference, country, ids)
+        extra = (100 * overall).map(tables.format_percent).to_frame(f"{ALL} (%)")
+        extra.loc[tables.TOTAL] = "100%"
+        parts[block] = tables.count_table(
+            counts.to_frame(label),
+            caption=block,
+            exempt=exempt,
+            add_total="row",
+            percent="total",
+            extra=extra,
+        )
+    table = tables.stack_tables(
+        parts,
+        caption=f"Profile of the frontline support workers who responded in {country}, "
+        f"beside all {total} respondents",
+    )
+    shares = {
+        "Women": ("gender", "Female"),
+        "Master's degree or PhD": ("education", "Master's degree or PhD"),
+        "Up to 5 years' experience": ("experience", "0-5 years"),
+        "Government organisation": ("organisation_type", "Government"),
+        "Urban clients only": ("location", "Urban"),
+    }
+    records, values = [], {"n": float(n), "share_of_sample": _share(n, total)}
+    for name, (column, category) in shares.items():
+        block = next(b for b, c in PROFILE.items() if c == column)
+        hidden = bool(parts[block].hidden.loc[category, label])
+        count = int((rows[column] == category).sum())
+        here = float("nan") if hidden else _share(count, n)
+        there = _share(int((frame[column] == category).sum()), total)
+        values[f"{column}.{category}"] = here
+        values[f"{column}.{category}.all"] = there
+        records += [
+            {"measure": name, "group": country, "value": here},
+            {"measure": name, "group": ALL, "value": there},
+        ]
+    plot_frame = pd.DataFrame(records)
+    alt = "; ".join(
+        f"{r.measure}: {country} {_pct(r.value)}"
+        + f", all countries {_pct(plot_frame.loc[i + 1, 'value'])}"
+        for i, r in plot_frame.iloc[::2].iterrows()
+    )
+    figure = plots.compare_bars(
+        plot_frame,
+        category="measure",
+        value="value",
+        group="group",
+        palette=_palette(country),
+        caption=f"Selected characteristics of respondents in {country} and in all countries",
+        alt=f"Bar chart of respondent characteristics. {alt}.",
+        xlabel="Share of respondents",
+    )
+    women = values["gender.Female"]
+    masters = values["education.Master's degree or PhD"]
+    masters_all = values["education.Master's degree or PhD.all"]
+    text = [
+        f"In {country}, {n} frontline support workers completed the survey, "
+        f"{_pct(values['share_of_sample'])} of the {total} respondents in the data. "
+        f"Women made up {_pct(women)} of them, "
+        f"{_difference(women, values['gender.Female.all'])} the six-country share of "
+        f"{_pct(values['gender.Female.all'])}; {_pct(masters)} held a Master's degree or "
+        f"a doctorate (all countries: {_pct(masters_all)}). "
+        f"{_pct(values['organisation_type.Government'])} worked for a government body and "
+        f"{_pct(values['location.Urban'])} for an organisation serving urban clients only.",
+        "{figure[0]} sets these shares beside the whole sample and {table[0]} gives the "
+        "full profile. The sample was one of convenience, so the profile describes who "
+        "answered, not the country's workforce.",
+    ]
+    return Section("respondents", text, [table], [figure], values)
+
+
+# --- caseloads ---------------------------------------------------------------------------
+
+CASELOAD_BANDS = {
+    "Up to a quarter": (0, 25),
+    "More than a quarter, up to half": (26, 50),
+    "More than half, up to three quarters": (51, 75),
+    "More than three quarters": (76, 100),
+}
+
+
+def _band_counts(values: pd.Series) -> pd.Series:
+    values = pd.to_numeric(values, errors="coerce").dropna()
+    return pd.Series(
+        {name: int(values.between(lo, hi).sum()) for name, (lo, hi) in CASELOAD_BANDS.items()}
+    )
+
+
+def caseloads(frame: pd.DataFrame, country: str) -> Section:
+    """How much of the caseload involved sexual exploitation, and how much of that was online."""
+    rows = country_rows(frame, country)
+    exploitation = rows["caseload_exploitation_pct"].astype("Float64")
+    online = rows["caseload_online_pct"].astype("Float64")
+    both = (exploitation * online / 100).dropna()
+    values = {
+        "exploitation_mean": float(exploitation.mean()),
+        "exploitation_mean.all": float(frame["caseload_exploitation_pct"].astype("Float64").mean()),
+        "online_mean": float(online.mean()),
+        "online_mean.all": float(frame["caseload_online_pct"].astype("Float64").mean()),
+        "online_answered": float(online.notna().sum()),
+        "technology_share_of_caseload": float(both.mean()),
+    }
+    by_country = (
+        frame.groupby("country", observed=True)["caseload_online_pct"]
+        .apply(lambda s: float(s.astype("Float64").mean()))
+        .reindex(countries_of(frame))
+    )
+    highest, lowest = by_country.idxmax(), by_country.idxmin()
+    figure = plots.country_bars(
+        by_country,
+        caption="Average share of sexual exploitation cases involving technology, by country",
+        alt="Bar chart, one bar per country: "
+        + "; ".join(f"{c} {v:.0f}%" for c, v in by_country.items())
+        + f". {country} is highlighted.",
+        xlabel="Average share of a worker's sexual exploitation cases (%)",
+        highlight=country,
+    )
+    counts = pd.DataFrame(
+        {
+            "Exploitation in caseload (n)": _band_counts(exploitation),
+            "Online among exploitation cases (n)": _band_counts(online),
+        }
+    )
+    table = tables.count_table(
+        counts,
+        caption=f"Respondents in {country} by share of cases, in bands of the 0-100 slider",
+        add_total="row",
+        percent="total",
+        index_name="Share of cases",
+    )
+    text = [
+        f"On average, respondents in {country} placed {_pct(values['exploitation_mean'])} "
+        "of the children they supported as having experienced some form of sexual "
+        f"exploitation (all countries: {_pct(values['exploitation_mean.all'])}). Of those "
+        f"cases, an average of {_pct(values['online_mean'])} involved digital technology, "
+        f"{_difference(values['online_mean'], values['online_mean.all'])} the six-country "
+        f"average of {_pct(values['online_mean.all'])}; "
+        f"{int(values['online_answered'])} respondents answered that question. Taken "
+        "together, about "
+        f"{_pct(values['technology_share_of_caseload'])} of a typical worker's whole "
+        "caseload involved sexual exploitation with a technology element.",
+        f"Across the countries in the data, the average online share ran from "
+        f"{_pct(by_country.min())} in {lowest} to {_pct(by_country.max())} in {highest} "
+        "({figure[0]}). {table[0]} shows how the answers spread over the slider.",
+    ]
+    return Section("caseloads", text, [table], [figure], values)
+
+
+# --- boys and girls ------------------------------------------------------------------------
+
+AGE_LABELS = {"under_11": "Under 11", "11_15": "11 to 15", "16_17": "16 or 17"}
+
+
+def boys_and_girls(frame: pd.DataFrame, country: str) -> Section:
+    """Who supported boys and girls, how often online abuse arose, and the children's ages."""
+    rows = country_rows(frame, country)
+    n = len(rows)
+    values: dict[str, float] = {}
+    counts = {}
+    records = []
+    for label, sex in CHILD_GENDERS.items():
+        supported = _flag(rows[f"supported_{sex}"])
+        online = pd.to_numeric(rows[f"{sex}_online_pct"], errors="coerce")
+        any_online = int((online > 0).sum())
+        values[f"{sex}.supported"] = float(supported.sum())
+        values[f"{sex}.any_online"] = float(any_online)
+        values[f"{sex}.any_online_pct"] = _safe_share(any_online, int(supported.sum()))
+        values[f"{sex}.online_mean"] = float(online.mean())
+        values[f"{sex}.over_half"] = _safe_share(int((online > 50).sum()), int(supported.sum()))
+        counts[f"{label} (n)"] = pd.Series(
+            {
+                "Supported in the past year": int(supported.sum()),
+                "Supported in online cases": any_online,
+                "Online in more than half of these cases": int((online > 50).sum()),
+            }
+        )
+        asked = online > 0
+        for band, band_label in AGE_LABELS.items():
+            mean = float(pd.to_numeric(rows.loc[asked, f"{sex}_age_{band}_pct"]).mean())
+            values[f"{sex}.age.{band}"] = mean
+            records.append({"age": band_label, "group": label, "value": mean})
+    only_girls = int((~_flag(rows["supported_boys"])).sum())
+    values["only_girls"] = float(only_girls)
+    table = tables.count_table(
+        pd.DataFrame(counts),
+        caption=f"Respondents in {country} who supported boys and girls",
+        percent="base",
+        percent_base=n,
+        note=f"Percentages are of all {n} respondents in {country}.",
+    )
+    # n minus the workers who supported boys (or girls) is a count too: when it is 1 to 4,
+    # the number who supported them must not be shown either.
+    for label, sex in CHILD_GENDERS.items():
+        if _small(n - int(values[f"{sex}.supported"])):
+            cell = ("Supported in the past year", f"{label} (n)")
+            table.data.loc[cell] = tables.COMPLEMENTARY
+            table.data.loc[cell[0], f"{label} (%)"] = tables.WITHHELD
+            table.hidden.loc[cell] = True
+            table.hidden.loc[cell[0], f"{label} (%)"] = True
+            if tables.SUPPRESSION_NOTE not in table.note:
+                table.note = f"{table.note} {tables.SUPPRESSION_NOTE}".strip()
+    boys_supported = (
+        "all but fewer than five" if _small(only_girls) else _count(int(values["boys.supported"]))
+    )
+    figure = plots.compare_bars(
+        pd.DataFrame(records),
+        category="age",
+        value="value",
+        group="group",
+        palette=plots.CHILD_GENDER_COLOURS,
+        caption=f"Average share of children in online cases by age when first targeted, {country}",
+        alt="Grouped bar chart of age when first targeted. "
+        + "; ".join(f"{r['group']} {r['age']}: {r['value']:.0f}%" for r in records)
+        + ".",
+        xlabel="Average share of a worker's online cases (%)",
+    )
+    text = [
+        f"Of the {n} respondents in {country}, {boys_supported} had "
+        f"supported boys in the past year and {_count(only_girls)} had supported girls only. "
+        f"Among those who supported boys, {_pct(values['boys.any_online_pct'])} had seen at "
+        "least one boy in a case of online sexual exploitation or abuse; for girls the "
+        f"share was {_pct(values['girls.any_online_pct'])}. Online abuse made up more than "
+        f"half of the girl caseload for {_pct(values['girls.over_half'])} of those who "
+        f"supported girls, and of the boy caseload for {_pct(values['boys.over_half'])}.",
+        f"Workers placed, on average, {_pct(values['girls.age.under_11'])} of the girls and "
+        f"{_pct(values['boys.age.under_11'])} of the boys in their online cases under 11 "
+        "when first targeted ({figure[0]}; counts in {table[0]}).",
+    ]
+    return Section("boys_and_girls", text, [table], [figure], values)
+
+
+# --- offenders ---------------------------------------------------------------------------
+
+
+def offenders(frame: pd.DataFrame, country: str) -> Section:
+    """Offenders' sex, nationality and most common relationship to the child."""
+    rows = country_rows(frame, country)
+    values: dict[str, float] = {}
+    for sex in CHILD_GENDERS.values():
+        female = pd.to_numeric(rows[f"{sex}_offender_female_pct"], errors="coerce")
+        values[f"{sex}.female_mean"] = float(female.mean())
+        values[f"{sex}.female_mean.all"] = float(
+            pd.to_numeric(frame[f"{sex}_offender_female_pct"], errors="coerce").mean()
+        )
+    nationality = (
+        rows["offender_nationality"].value_counts().reindex(schema.NATIONALITY, fill_value=0)
+    )
+    answered = int(nationality.sum())
+    values["foreign_share"] = _safe_share(int(nationality["Another country"]), answered)
+    relationship = pd.DataFrame(
+        {
+            f"{label} (n)": rows[f"{sex}_offender_relationship"]
+            .value_counts()
+            .reindex(schema.RELATIONSHIPS, fill_value=0)
+            for label, sex in CHILD_GENDERS.items()
+        }
+    )
+    table = tables.count_table(
+        relationship,
+        caption=f"Most common relationship of offender to child in respondents' online cases, "
+        f"{country}",
+        add_total="row",
+        percent="total",
+        index_name="Relationship",
+    )
+    top = {
+        label: relationship[f"{label} (n)"].sort_values(ascending=False, kind="stable").index[0]
+        for label in CHILD_GENDERS
+    }
+    text = [
+        "Respondents in "
+        f"{country} estimated that, on average, {_pct(values['girls.female_mean'])} of "
+        f"offenders in their online cases with girls were female "
+        f"(all countries: {_pct(values['girls.female_mean.all'])}), and "
+        f"{_pct(values['boys.female_mean'])} in cases with boys "
+        f"(all countries: {_pct(values['boys.female_mean.all'])}). "
+        f"{_pct(values['foreign_share'])} of the {answered} who answered said offenders "
+        "were more often from another country than the child's own.",
+        (
+            f"The relationship named most often was '{top['Girls'].lower()}', for girls and "
+            "for boys alike ({table[0]})."
+            if top["Girls"] == top["Boys"]
+            else f"The relationship named most often was '{top['Girls'].lower()}' for girls "
+            f"and '{top['Boys'].lower()}' for boys ({{table[0]}})."
+        ),
+    ]
+    return Section("offenders", text, [table], [], values)
+
+
+# --- exchange and facilitation ---------------------------------------------------------------
+
+
+def _boys_girls_counts(rows: pd.DataFrame, suffix: str, categories) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            f"{label} (n)": rows[f"{sex}_{suffix}"].value_counts().reindex(categories, fill_value=0)
+            for label, sex in CHILD_GENDERS.items()
+        }
+    )
+
+
+def exchange(frame: pd.DataFrame, country: str) -> Section:
+    """Summarise what was most commonly exchanged in cases with boys and with girls."""
+    rows = country_rows(frame, country)
+    counts = _boys_girls_counts(rows, "exchange", schema.EXCHANGES)
+    table = tables.count_table(
+        counts,
+        caption=f"Most common thing exchanged in respondents' cases, {country}",
+        add_total="row",
+        percent="total",
+        index_name="Exchanged",
+    )
+    values: dict[str, float] = {}
+    records = []
+    for label, sex in CHILD_GENDERS.items():
+        column = counts[f"{label} (n)"]
+        hidden = table.hidden[f"{label} (n)"].drop(tables.TOTAL)
+        for option in column.index:
+            values[f"{sex}.{option}"] = _guarded_share(column, hidden, [option])
+            overall = frame[f"{sex}_exchange"].value_counts(normalize=True).get(option, 0)
+            values[f"{sex}.{option}.all"] = 100 * float(overall)
+        records += [
+            {"option": option, "group": label, "value": values[f"{sex}.{option}"]}
+            for option in schema.EXCHANGES
+        ]
+    figure = plots.compare_bars(
+        pd.DataFrame(records),
+        category="option",
+        value="value",
+        group="group",
+        palette=plots.CHILD_GENDER_COLOURS,
+        caption=f"Most common thing exchanged, share of respondents answering, {country}",
+        alt="Grouped bar chart of the most common exchange. "
+        + "; ".join(f"{r['group']} {r['option']}: {_pct(r['value'])}" for r in records)
+        + ". Shares from fewer than five respondents are not drawn.",
+        xlabel="Share of respondents answering (%)",
+    )
+    text = [
+        f"Money was named as the most common exchange by {_pct(values['girls.Money'])} of "
+        f"respondents in {country} answering about girls (all countries: "
+        f"{_pct(values['girls.Money.all'])}) and by {_pct(values['boys.Money'])} answering "
+        f"about boys (all countries: {_pct(values['boys.Money.all'])}). Gifts or goods "
+        f"came first for {_pct(values['boys.Gifts or goods'])} about boys and "
+        f"{_pct(values['girls.Gifts or goods'])} about girls; shelter for "
+        f"{_pct(values['boys.Shelter'])} and {_pct(values['girls.Shelter'])} "
+        "({figure[0]}, {table[0]}).",
+    ]
+    return Section("exchange", text, [table], [figure], values)
+
+
+def facilitation(frame: pd.DataFrame, country: str) -> Section:
+    """Whether adults facilitated abuse without committing it themselves."""
+    rows = country_rows(frame, country)
+    counts = _boys_girls_counts(rows, "facilitator", schema.YES_NO_DK)
+    table = tables.count_table(
+        counts,
+        caption=f"Adults who facilitated abuse without committing it, {country}",
+        add_total="row",
+        percent="total",
+        index_name="Facilitator involved",
+    )
+    values = {}
+    for label, sex in CHILD_GENDERS.items():
+        column = counts[f"{label} (n)"]
+        hidden = table.hidden[f"{label} (n)"].drop(tables.TOTAL)
+        values[f"{sex}.yes"] = _guarded_share(column, hidden, ["Yes"])
+        all_answers = frame[f"{sex}_facilitator"].dropna()
+        values[f"{sex}.yes.all"] = _share(int((all_answers == "Yes").sum()), len(all_answers))
+    text = [
+        f"In {country}, {_pct(values['girls.yes'])} of respondents answering about girls and "
+        f"{_pct(values['boys.yes'])} answering about boys said adults had facilitated the "
+        "abuse without committing it themselves (all countries: "
+        f"{_pct(values['girls.yes.all'])} and {_pct(values['boys.yes.all'])}). "
+        "{table[0]} gives the answers.",
+    ]
+    return Section("facilitation", text, [table], [], values)
+
+
+# --- forms of abuse ----------------------------------------------------------------------------
+
+FORMS = {
+    "grooming": "Grooming",
+    "csam_production": "Production of abuse material",
+    "live_streaming": "Live-streaming",
+    "self_generated": "Self-generated content",
+}
+
+
+def forms_of_abuse(frame: pd.DataFrame, country: str) -> Section:
+    """Forms of online abuse respondents had supported, for boys and for girls."""
+    rows = country_rows(frame, country)
+    counts, bases, values, records = {}, {}, {}, []
+    for label, sex in CHILD_GENDERS.items():
+        asked = pd.to_numeric(rows[f"{sex}_online_pct"], errors="coerce") > 0
+        base = int(asked.sum())
+        bases[f"{label} (n)"] = base
+        counts[f"{label} (n)"] = pd.Series(
+            {
+                name: int(_flag(rows.loc[asked, f"{sex}_form_{key}"]).sum())
+                for key, name in FORMS.items()
+            }
+        )
+        for key, name in FORMS.items():
+            share = _safe_share(int(counts[f"{label} (n)"][name]), base)
+            values[f"{sex}.{key}"] = share
+            records.append({"form": name, "group": label, "value": share})
+        values[f"{sex}.asked"] = float(base)
+    table = tables.count_table(
+        pd.DataFrame(counts),
+        caption=f"Respondents in {country} who had supported each form of online abuse",
+        percent="base",
+        percent_base=pd.Series(bases),
+        note=f"Percentages are of respondents with online cases: {bases['Girls (n)']} for "
+        f"girls and {bases['Boys (n)']} for boys.",
+        index_name="Form",
+    )
+    figure = plots.compare_bars(
+        pd.DataFrame(records),
+        category="form",
+        value="value",
+        group="group",
+        palette=plots.CHILD_GENDER_COLOURS,
+        caption=f"Forms of online abuse supported, by child's gender, {country}",
+        alt="Grouped bar chart of forms of abuse. "
+        + "; ".join(f"{r['group']} {r['form']}: {_pct(r['value'])}" for r in records)
+        + ".",
+        xlabel="Share of respondents with online cases (%)",
+    )
+    gaps = {name: values[f"girls.{key}"] - values[f"boys.{key}"] for key, name in FORMS.items()}
+    widest = max(
+        (g for g in gaps.items() if not pd.isna(g[1])), key=lambda g: abs(g[1]), default=None
+    )
+    text = [
+        f"Grooming had come up for {_pct(values['girls.grooming'])} of the respondents in "
+        f"{country} with online cases involving girls and {_pct(values['boys.grooming'])} "
+        f"of those with boys; self-generated content for "
+        f"{_pct(values['girls.self_generated'])} and {_pct(values['boys.self_generated'])}; "
+        f"live-streaming for {_pct(values['girls.live_streaming'])} and "
+        f"{_pct(values['boys.live_streaming'])} ({{figure[0]}}, {{table[0]}})."
+    ]
+    if widest is not None:
+        text.append(
+            f"The widest gap between girls and boys was for {widest[0].lower()}: "
+            f"{abs(widest[1]):.0f} percentage points, "
+            f"{'more often for girls' if widest[1] > 0 else 'more often for boys'}."
+        )
+    return Section("forms_of_abuse", text, [table], [figure], values)
+
+
+# --- barriers and beliefs ---------------------------------------------------------------------
+
+
+def _flag_shares(frame: pd.DataFrame, rows: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    columns = [c for c in frame.columns if c.startswith(prefix)]
+    return pd.DataFrame(
+        {
+            "column": columns,
+            "label": [schema.COLUMN_QUESTIONS[c].split(": ", 1)[-1].rstrip(".") for c in columns],
+            "count": [int(_flag(rows[c]).sum()) for c in columns],
+            "all": [100 * float(_flag(frame[c]).mean()) for c in columns],
+        }
+    ).set_index("column")
+
+
+def barriers(frame: pd.DataFrame, country: str, top: int = 5) -> Section:
+    """Rank the factors respondents in ``country`` said limit children's disclosure."""
+    rows = country_rows(frame, country)
+    n = len(rows)
+    shares = _flag_shares(frame, rows, "barrier_")
+    shares["rank_all"] = shares["all"].rank(ascending=False, method="min").astype(int)
+    ordered = shares.sort_values(["count", "all"], ascending=[False, False], kind="stable")
+    head = ordered.head(top)
+    counts = head.set_index("label")[["count"]].rename(columns={"count": f"{country} (n)"})
+    extra = pd.DataFrame(
+        {
+            f"{ALL} (%)": head.set_index("label")["all"].map(tables.format_percent),
+            f"Rank in {ALL.lower()}": head.set_index("label")["rank_all"].astype(str),
+        }
+    )
+    table = tables.count_table(
+        counts,
+        caption=f"The {top} factors most often said to limit disclosure in {country}",
+        percent="base",
+        percent_base=n,
+        extra=extra,
+        index_name="Factor",
+    )
+    plot = pd.DataFrame(
+        [
+            {"factor": r.label, "group": group, "value": value}
+            for r in head.itertuples()
+            for group, value in ((country, _safe_share(r.count, n)), (ALL, r.all))
+        ]
+    )
+    figure = plots.compare_bars(
+        plot,
+        category="factor",
+        value="value",
+        group="group",
+        palette=_palette(country),
+        caption=f"Top {top} barriers to disclosure named in {country}, beside all countries",
+        alt="Grouped bar chart of barriers. "
+        + "; ".join(f"{r.factor}, {r.group}: {_pct(r.value)}" for r in plot.itertuples())
+        + ".",
+        xlabel="Share of respondents selecting the factor (%)",
+    )
+    first = head.iloc[0]
+    values = {f"{c}": _safe_share(int(r["count"]), n) for c, r in shares.iterrows()}
+    values["top_column"] = head.index[0]
+    text = [
+        f"Asked which of {len(shares)} factors limit children's disclosure and reporting, "
+        f"respondents in {country} most often chose '{first['label']}' "
+        f"({_pct(_safe_share(int(first['count']), n))}; all countries "
+        f"{_pct(first['all'])}). The next were "
+        + _list([f"'{label}'" for label in head["label"].iloc[1:]])
+        + " ({figure[0]}, {table[0]}).",
+    ]
+    return Section("barriers", text, [table], [figure], values)
+
+
+def beliefs(frame: pd.DataFrame, country: str) -> Section:
+    """Traditional beliefs and practices respondents said make children more vulnerable."""
+    rows = country_rows(frame, country)
+    n = len(rows)
+    shares = _flag_shares(frame, rows, "belief_").sort_values(
+        "count", ascending=False, kind="stable"
+    )
+    counts = shares.set_index("label")[["count"]].rename(columns={"count": f"{country} (n)"})
+    extra = shares.set_index("label")["all"].map(tables.format_percent).to_frame(f"{ALL} (%)")
+    table = tables.count_table(
+        counts,
+        caption=f"Beliefs and practices said to increase children's vulnerability, {country}",
+        percent="base",
+        percent_base=n,
+        extra=extra,
+        index_name="Belief or practice",
+    )
+    values = {c: _safe_share(int(r["count"]), n) for c, r in shares.iterrows()}
+    first = shares.iloc[0]
+    text = [
+        f"The belief or practice respondents in {country} named most often as raising "
+        f"children's vulnerability was '{first['label']}' "
+        f"({_pct(_safe_share(int(first['count']), n))}, all countries {_pct(first['all'])}); "
+        "{table[0]} lists them all."
+    ]
+    return Section("beliefs", text, [table], [], values)
+
+
+# --- government action -------------------------------------------------------------------------
+
+
+def government(frame: pd.DataFrame, country: str) -> Section:
+    """How respondents rated government action, area by area."""
+    rows = country_rows(frame, country)
+    columns = [c for c in frame.columns if c.startswith("govt_")]
+    labels = {c: schema.COLUMN_QUESTIONS[c].split(": ", 1)[-1].rstrip(".") for c in columns}
+    counts = pd.DataFrame(
+        {
+            labels[c].capitalize(): rows[c].value_counts().reindex(schema.RATING, fill_value=0)
+            for c in columns
+        }
+    ).T
+    counts.columns = [f"{rating} (n)" for rating in schema.RATING]
+    table = tables.count_table(
+        counts,
+        caption=f"Ratings of government action by area, respondents in {country}",
+        add_total="column",
+        index_name="Area",
+    )
+    values, records = {}, []
+    low_columns = ["None (n)", "Poor (n)"]
+    for c in columns:
+        area = labels[c].capitalize()
+        values[c] = _guarded_share(
+            counts.loc[area], table.hidden.loc[area, counts.columns], low_columns
+        )
+        values[f"{c}.all"] = _share(
+            int(frame[c].isin(["None", "Poor"]).sum()), int(frame[c].notna().sum())
+        )
+        records += [
+            {"area": labels[c].capitalize(), "group": country, "value": values[c]},
+            {"area": labels[c].capitalize(), "group": ALL, "value": values[f"{c}.all"]},
+        ]
+    figure = plots.compare_bars(
+        pd.DataFrame(records),
+        category="area",
+        value="value",
+        group="group",
+        palette=_palette(country),
+        caption=f"Share rating government action poor or none, {country} and all countries",
+        alt="Grouped bar chart of poor-or-none ratings. "
+        + "; ".join(f"{r['area']}, {r['group']}: {_pct(r['value'])}" for r in records)
+        + ".",
+        xlabel="Share rating poor or none (%)",
+    )
+    worst = max(columns, key=lambda c: -1 if pd.isna(values[c]) else values[c])
+    funding = (
+        ""
+        if worst == "govt_funding"
+        else f" For funding the share was {_pct(values['govt_funding'])} (all countries "
+        f"{_pct(values['govt_funding.all'])})."
+    )
+    text = [
+        f"Respondents in {country} were most critical of government action on "
+        f"{labels[worst]}: {_pct(values[worst])} rated it poor or said there was none "
+        f"(all countries: {_pct(values[worst + '.all'])}).{funding} "
+        "{figure[0]} compares each area with all countries; {table[0]} gives the ratings.",
+    ]
+    values["worst"] = worst
+    return Section("government", text, [table], [figure], values)
+
+
+# --- scenarios and awareness -------------------------------------------------------------------
+
+SCENARIOS = {
+    "scenario_paid_video_call_victim": "Paid video call: is the girl a victim?",
+    "scenario_secret_recording_offence": "Secret recording posted online: an offence?",
+    "scenario_gender_reversed": "Same with a woman and a boy: still exploitation?",
+    "scenario_viewer_offence": "Stranger viewing the video: an offence?",
+    "scenario_adolescents_dating": "Two dating adolescents: exploitation?",
+}
+
+
+def scenarios(frame: pd.DataFrame, country: str) -> Section:
+    """Answers to the hypothetical scenarios that tested knowledge of online abuse."""
+    rows = country_rows(frame, country)
+    counts = pd.DataFrame(
+        {
+            answer + " (n)": [int((rows[c] == answer).sum()) for c in SCENARIOS]
+            for answer in schema.YES_NO_DK
+        },
+        index=list(SCENARIOS.values()),
+    )
+    table = tables.count_table(
+        counts,
+        caption=f"Answers to the scenario questions, {country}",
+        add_total="column",
+        index_name="Scenario",
+    )
+    values = {}
+    answer_columns = [f"{answer} (n)" for answer in schema.YES_NO_DK]
+    for c, label in SCENARIOS.items():
+        line, hidden = counts.loc[label], table.hidden.loc[label, answer_columns]
+        for answer in schema.YES_NO_DK:
+            values[f"{c}.{answer}"] = _guarded_share(line, hidden, [f"{answer} (n)"])
+        all_base = int(frame[c].notna().sum())
+        values[f"{c}.Yes.all"] = _share(int((frame[c] == "Yes").sum()), all_base)
+    text = [
+        "Five short scenarios tested how respondents recognise online sexual exploitation. "
+        f"In {country}, {_pct(values['scenario_paid_video_call_victim.Yes'])} said the girl "
+        "paid to undress on a video call was a victim, and "
+        f"{_pct(values['scenario_gender_reversed.Yes'])} said the same situation with a woman "
+        f"and a boy was still exploitation (all countries: "
+        f"{_pct(values['scenario_paid_video_call_victim.Yes.all'])} and "
+        f"{_pct(values['scenario_gender_reversed.Yes.all'])}).",
+        f"{_pct(values['scenario_viewer_offence.Yes'])} said a stranger who watched the "
+        f"video of a child had committed an offence, while "
+        f"{_pct(values['scenario_viewer_offence.No'])} said no and "
+        f"{_pct(values['scenario_viewer_offence.' + schema.YES_NO_DK[2]])} did not "
+        f"know. {_pct(values['scenario_adolescents_dating.Yes'])} counted two dating "
+        "adolescents as a case of online exploitation, which it is not ({table[0]}).",
+    ]
+    return Section("scenarios", text, [table], [], values)
+
+
+def awareness(frame: pd.DataFrame, country: str) -> Section:
+    """How respondents rated public awareness of online child sexual exploitation."""
+    rows = country_rows(frame, country)
+    counts = rows["public_awareness"].value_counts().reindex(schema.AWARENESS, fill_value=0)
+    overall = frame["public_awareness"].value_counts(normalize=True).reindex(schema.AWARENESS)
+    extra = (100 * overall).map(tables.format_percent).to_frame(f"{ALL} (%)")
+    extra.loc[tables.TOTAL] = "100%"
+    table = tables.count_table(
+        counts.to_frame(f"{country} (n)"),
+        caption=f"Public awareness of online child sexual exploitation as rated in {country}",
+        add_total="row",
+        percent="total",
+        extra=extra,
+        index_name="Rating",
+    )
+    hidden = table.hidden[f"{country} (n)"].drop(tables.TOTAL)
+    values = {
+        "poor": _guarded_share(counts, hidden, ["Poor"]),
+        "poor.all": 100 * float(overall["Poor"]),
+        "good_or_excellent": _guarded_share(counts, hidden, ["Good", "Excellent"]),
+    }
+    text = [
+        f"{_pct(values['poor'])} of respondents in {country} rated public awareness of "
+        f"online child sexual exploitation as poor (all countries: {_pct(values['poor.all'])}) "
+        f"and {_pct(values['good_or_excellent'])} as good or excellent ({{table[0]}}).",
+    ]
+    return Section("awareness", text, [table], [], values)
+
+
+# --- survivor conversations --------------------------------------------------------------------
+
+
+def conversations(conversation_frame: pd.DataFrame, country: str) -> Section:
+    """Show the survivor conversations held in ``country``, or say why there were none."""
+    from survivors_perspectives.conversations.country import (
+        conversation_tables_for_country,
+        no_conversations_reason,
+    )
+
+    # The conversations module knows only the study's countries; a survey from another
+    # country simply has no conversations.
+    known = country in COUNTRIES and country in set(conversation_frame["country"].astype(str))
+    found = conversation_tables_for_country(conversation_frame, country) if known else {}
+    if not found:
+        reason = (no_conversations_reason(country) if country in COUNTRIES else None) or (
+            "The conversations data hold no participants from this country."
+        )
+        return Section("conversations", [reason], numbers={"participants": 0.0})
+    captions = {
+        "profile": "Who took part in the conversations",
+        "arrangements": "How the conversations were arranged",
+        "themes": "Themes coded in the conversations",
+        "disclosure_routes": "How situations came to light",
+    }
+    shown = [
+        tables.value_table(
+            table,
+            caption=f"{captions.get(key, key)}, {country} (synthetic records)",
+        )
+        for key, table in found.items()
+        if not table.empty
+    ]
+    people = conversation_frame[
+        (conversation_frame["country"] == country)
+        & (conversation_frame.get("status", "participant") == "participant")
+    ]
+    n = len(people)
+    text = [
+        f"{n} young survivors took part in conversations in {country}. The records shown "
+        "here are synthetic: themes coded to match the counts the report gives, never "
+        "anyone's words. Counts read 'n of N', where N is the number of participants in "
+        "the country; counts of one to four are shown only where the report published them."
+    ]
+    return Section("conversations", text, shown, [], {"participants": float(n)})
+
+
+# --- published figures beside ours ------------------------------------------------------------
+
+
+def published_beside_ours(
+    survey: pd.DataFrame,
+    conversation_frame: pd.DataFrame | None,
+    country: str,
+    reference: pd.DataFrame | None = None,
+) -> Section:
+    """Set the report's figures for ``country`` beside the same figures from the data.
+
+    Runs :func:`survivors_perspectives.fidelity.compare` on the reference rows whose scope
+    is ``country`` only (a tenth of the time of the whole table). A reproduced count of one
+    to four that differs from the published one would be a new small number, so it is
+    hidden.
+    """
+    from survivors_perspectives.fidelity import NOT_COMPUTABLE, REPRODUCED, compare
+
+    check_country(country, countries_of(survey))
+    reference = _reference(reference)
+    comparison = compare(reference[reference["scope"] == country], survey, conversation_frame)
+    rows = comparison[
+        (comparison["scope"] == country) & (comparison["status"] != NOT_COMPUTABLE)
+    ].merge(reference[["id", "quantity", "unit"]], on="id", how="left")
+    if rows.empty:
+        return Section(
+            "published",
+            [f"The report published no figure specific to {country} that this data can rerun."],
+            numbers={"figures": 0.0},
+        )
+
+    def _fmt(value: float, unit: str, published: float) -> str:
+        if pd.isna(value):
+            return ""
+        if unit == "count" and _small(value) and value != published:
+            return tables.SUPPRESSED
+        return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+    shown = pd.DataFrame(
+        {
+            "Figure": rows["quantity"].fillna(rows["id"]).to_numpy(),
+            "Unit": rows["unit"].fillna("").to_numpy(),
+            "Published": [_fmt(v, "", v) for v in rows["published"]],
+            "This data": [
+                _fmt(v, u, p)
+                for v, u, p in zip(rows["reproduced"], rows["unit"], rows["published"], strict=True)
+            ],
+            "Status": rows["status"].str.replace("_", " ").to_numpy(),
+        },
+        index=pd.Index(rows["id"].to_numpy(), name="Reference id"),
+    )
+    ok = int((rows["status"] == REPRODUCED).sum())
+    table = tables.value_table(
+        shown,
+        caption=f"Figures the report published for {country}, beside the same figures from "
+        "the data in use",
+        index_name="Reference id",
+    )
+    text = [
+        f"The report published {len(rows)} figures specific to {country} that can be "
+        f"recomputed from the data; {ok} of them are reproduced within tolerance by the data "
+        "this book was built from ({table[0]}). With the synthetic data this checks the "
+        "calibration; with real data, it checks the rerun against the report."
+    ]
+    return Section("published", text, [table], [], {"figures": float(len(rows)), "ok": float(ok)})
+
+
+# --- recommendations -----------------------------------------------------------------------
+
+
+def recommendations(sections: Mapping[str, Section], country: str) -> Section:
+    """Relate ``country``'s figures to the report's recommendations.
+
+    Takes the sections already computed for the chapter, so the same numbers feed the text.
+    """
+    barrier = sections["barriers"].numbers
+    gov = sections["government"].numbers
+    aware = sections["awareness"].numbers
+    scen = sections["scenarios"].numbers
+    top_label = schema.COLUMN_QUESTIONS[barrier["top_column"]].split(": ", 1)[-1].rstrip(".")
+    unsure = scen["scenario_viewer_offence.No"], scen["scenario_viewer_offence.Don't know"]
+    # Withheld when either part is withheld: a sum of a shown and a hidden share would
+    # reveal the hidden one.
+    wrong = float("nan") if any(pd.isna(v) for v in unsure) else float(sum(unsure))
+    text = [
+        f"- **Reporting that children can use.** The barrier named most often in {country} "
+        f"was '{top_label}' ({_pct(barrier[barrier['top_column']])}). Reporting routes that "
+        "allow anonymity, and responses that do not blame the child, speak to it.",
+        f"- **Awareness.** With {_pct(aware['poor'])} rating public awareness poor, "
+        "campaigns in and out of school about online risks, reporting routes and support "
+        f"services have room to work in {country}.",
+        f"- **Training for frontline workers.** {_pct(wrong)} did not identify the stranger "
+        "watching a child's video as an offender (answering no or not knowing), and "
+        f"{_pct(scen['scenario_adolescents_dating.Yes'])} misread consensual adolescent "
+        "dating as exploitation: a case for training on online forms of abuse.",
+        f"- **Government investment.** {_pct(gov['govt_funding'])} rated government funding "
+        "poor or absent"
+        + (
+            ", the area of government action rated worst."
+            if gov["worst"] == "govt_funding"
+            else f"; {_pct(gov[gov['worst']])} said so about the area rated worst."
+        ),
+    ]
+    values = {"viewer_not_yes": float(wrong)}
+    return Section("recommendations", text, numbers=values)

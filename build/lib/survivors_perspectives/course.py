@@ -1,0 +1,575 @@
+"""Helpers for the "For students" course: small tables the exercises and their solutions use.
+
+The course notebooks hold no functions of their own (notebooks narrate, the package
+computes), so whatever an exercise needs beyond the analysis modules lives here: sample
+composition with confidence intervals, the survey's screening funnel, a test result set
+beside the published one, expected counts, which suppressed cells a total would give away.
+
+Every function takes the validated survey (or conversations) frame or the published
+reference table and returns a frame or a short string; none prints or draws. The
+statistical tests themselves stay in :mod:`survivors_perspectives.stats`: this module only
+arranges their results for reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from survivors_perspectives import stats as sp_stats
+
+#: Confidence level of every interval in the course.
+CONFIDENCE = 0.95
+
+#: Conventional labels for effect sizes (Cohen 1988): eta squared, and Cramér's V by the
+#: smaller table dimension minus one (V's thresholds shrink as the table grows).
+ETA_SQUARED_LABELS = ((0.14, "large"), (0.06, "medium"), (0.01, "small"))
+CRAMERS_V_LABELS = {
+    1: ((0.50, "large"), (0.30, "medium"), (0.10, "small")),
+    2: ((0.35, "large"), (0.21, "medium"), (0.07, "small")),
+    3: ((0.29, "large"), (0.17, "medium"), (0.06, "small")),
+    4: ((0.25, "large"), (0.15, "medium"), (0.05, "small")),
+}
+
+#: Labels of the total row and column of a count table (as in ``tables.count_table``).
+TOTAL_ROW = "Total"
+TOTAL_COLUMN = "Total (n)"
+
+#: Reference ids of the survey's screening funnel (sample section of the report).
+FUNNEL_IDS = {
+    "completed and analysed": "sample.completed.count",
+    "partial, left out": "sample.partial.count",
+    "screened out as ineligible": "sample.disqualified.count",
+}
+
+
+def set_display_options() -> None:
+    """Show tables in full: long text cells (a report section, a hash) are never cut short.
+
+    pandas shortens cells to 50 characters by default, which would hide the very part of a
+    ``source`` or SHA-256 an auditor compares.
+    """
+    pd.set_option("display.max_colwidth", None)
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise KeyError(
+            f"{what}: column(s) {missing} not in the data; expected one of "
+            f"{sorted(map(str, frame.columns))}"
+        )
+
+
+def arrangements(
+    conversations: pd.DataFrame,
+    columns: Sequence[str] = ("conversation_format", "pre_meeting", "conversation_mode"),
+) -> pd.DataFrame:
+    """Count how the conversations were set up, over everyone who took part.
+
+    Each of ``columns`` records a choice made with the participant (one-on-one or group,
+    pre-meeting in person or remote, main conversation in person or hybrid). Invitees who
+    declined have no arrangements and are left out.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``(arrangement, choice)`` with the column ``participants``.
+    """
+    _require(conversations, ["status", *columns], "arrangements")
+    took_part = conversations[conversations["status"] == "participant"]
+    pieces = {
+        column: took_part[column].value_counts().sort_index().rename("participants")
+        for column in columns
+    }
+    out = pd.concat(pieces, names=["arrangement", "choice"]).to_frame()
+    return out.astype("int64")
+
+
+def conversations_summary(conversations: pd.DataFrame) -> str:
+    """One generated paragraph on who is in a conversations file (study level only).
+
+    Only whole-study figures are given: per-country counts of one to four people belong in
+    suppressed tables, not in prose.
+    """
+    _require(conversations, ["status", "country", "gender", "age_at_conversation"], "summary")
+    took_part = conversations[conversations["status"] == "participant"]
+    declined = conversations[conversations["status"] == "declined"]
+    genders = took_part["gender"].value_counts()
+    ages = took_part["age_at_conversation"].astype("float")
+    synthetic = (
+        "synthetic"
+        if "record_type" in conversations and (conversations["record_type"] == "synthetic").all()
+        else "coded"
+    )
+    return (
+        f"The {synthetic} file holds {len(conversations)} records: {len(took_part)} young "
+        f"people who took part ({int(genders.get('female', 0))} young women and "
+        f"{int(genders.get('male', 0))} young men, aged {int(ages.min())} to {int(ages.max())} "
+        f"at the time of the conversation) in {took_part['country'].nunique()} countries, and "
+        f"{len(declined)} invitees who declined."
+    )
+
+
+#: Columns of a conversations file that identify a record rather than describe a person.
+IDENTIFIER_COLUMNS = ("participant_id",)
+
+
+def value_kinds(frame: pd.DataFrame, allowed: dict[str, Sequence[str]]) -> pd.DataFrame:
+    """Say, for every column, what kind of value it holds: free text must never appear.
+
+    A coded conversations file keeps themes, not words. A column is ``number`` (counts,
+    ages, 0/1 theme codes), ``closed list`` (every value from the declared list in
+    ``allowed``), ``identifier`` or, when neither holds, ``free text``: a sign that something
+    someone said has slipped into the data.
+
+    Returns
+    -------
+    DataFrame
+        One row per column: ``kind``, ``distinct`` (number of different values) and
+        ``longest`` (characters in the longest value).
+    """
+    rows = []
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if column in IDENTIFIER_COLUMNS:
+            kind = "identifier"
+        elif pd.api.types.is_numeric_dtype(values):
+            kind = "number"
+        elif column in allowed and set(values.astype(str)) <= set(allowed[column]):
+            kind = "closed list"
+        else:
+            kind = "free text"
+        text = values.astype(str)
+        rows.append(
+            {
+                "column": column,
+                "kind": kind,
+                "distinct": int(values.nunique()),
+                "longest": int(text.str.len().max()) if len(text) else 0,
+            }
+        )
+    return pd.DataFrame(rows).set_index("column")
+
+
+def proportion_interval(count: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Wilson interval of a share, in percent (0-100).
+
+    Wilson rather than the textbook normal interval because country samples are small
+    (49 to 91 people) and shares near 0 or 100 are common; the normal interval then
+    spills outside 0-100.
+    """
+    if n <= 0:
+        raise ValueError(f"proportion_interval: n must be positive, found {n}")
+    if not 0 <= count <= n:
+        raise ValueError(f"proportion_interval: count must lie in 0..{n}, found {count}")
+    interval = sps.binomtest(int(count), int(n)).proportion_ci(
+        confidence_level=confidence, method="wilson"
+    )
+    return 100 * float(interval.low), 100 * float(interval.high)
+
+
+def composition(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.DataFrame:
+    """Count respondents by the answers to ``column``, with shares and 95% intervals.
+
+    Parameters
+    ----------
+    frame
+        One row per respondent.
+    column
+        A categorical or boolean column (e.g. ``gender``, ``organisation_type``).
+    by
+        Optional grouping column (e.g. ``country``): shares are then within each group.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``n``, ``base``, ``percent``, ``ci_low``, ``ci_high``, indexed by the answer
+        (and the group first, when ``by`` is given). Declared answers nobody chose are kept
+        with a count of zero, so every table has the same rows.
+    """
+    _require(frame, [column] + ([by] if by else []), "composition")
+    data = frame[[column] + ([by] if by else [])].dropna(subset=[column])
+    groups = data.groupby(by, observed=True, sort=True) if by else [(None, data)]
+    pieces = []
+    for key, part in groups:
+        counts = part[column].value_counts(sort=False)
+        if isinstance(part[column].dtype, pd.CategoricalDtype):
+            counts = counts.reindex(part[column].cat.categories, fill_value=0)
+        else:
+            counts = counts.sort_index()
+        base = int(counts.sum())
+        rows = []
+        for answer, n in counts.items():
+            low, high = proportion_interval(int(n), base)
+            rows.append(
+                {
+                    "answer": answer,
+                    "n": int(n),
+                    "base": base,
+                    "percent": 100 * n / base,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
+        piece = pd.DataFrame(rows)
+        if by:
+            piece.insert(0, by, key)
+        pieces.append(piece)
+    out = pd.concat(pieces, ignore_index=True)
+    return out.set_index([by, "answer"] if by else "answer")
+
+
+def interval_widths(share: float, sizes: Sequence[int]) -> pd.DataFrame:
+    """How wide a 95% interval is around ``share`` (percent) for each sample size.
+
+    Shows what a 413-person survey can and cannot say: the whole sample pins a share to a
+    few points, a country of 49 to 91 people only to about ten or more.
+    """
+    if not 0 <= share <= 100:
+        raise ValueError(f"interval_widths: share must lie in 0-100, found {share}")
+    rows = []
+    for n in sizes:
+        count = round(share / 100 * n)
+        low, high = proportion_interval(count, n)
+        rows.append({"n": n, "count": count, "ci_low": low, "ci_high": high, "width": high - low})
+    return pd.DataFrame(rows).set_index("n")
+
+
+def reference_rows(reference: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """Return the published figures whose id starts with ``prefix``, with their sources.
+
+    Raises
+    ------
+    KeyError
+        When no row matches, naming the prefix (a typo would otherwise give an empty table).
+    """
+    rows = reference[reference["id"].str.startswith(prefix)]
+    if rows.empty:
+        raise KeyError(f"reference table: no row id starts with {prefix!r}")
+    return rows[["id", "scope", "quantity", "value", "unit", "n", "base", "source"]].set_index("id")
+
+
+def screening_funnel(reference: pd.DataFrame) -> pd.DataFrame:
+    """Everyone who opened the survey, by what happened to their answers.
+
+    Built from the published counts (completed, partial, screened out), so the table shows
+    how much of the original pool the analysed 413 are. Shares are of everyone who started.
+    """
+    ids = reference.set_index("id")
+    missing = [i for i in FUNNEL_IDS.values() if i not in ids.index]
+    if missing:
+        raise KeyError(f"reference table: screening-funnel rows {missing} are missing")
+    counts = pd.Series({label: int(ids.loc[i, "value"]) for label, i in FUNNEL_IDS.items()})
+    total = int(counts.sum())
+    return pd.DataFrame(
+        {
+            "people": counts,
+            "percent of all who started": 100 * counts / total,
+            "reference id": list(FUNNEL_IDS.values()),
+        }
+    ).rename_axis("outcome")
+
+
+def observed_expected(frame: pd.DataFrame, row: str, col: str) -> pd.DataFrame:
+    """Observed and expected counts of a chi-square test, side by side.
+
+    The expected count of a cell is what independence predicts (row total x column total /
+    n); the chi-square statistic adds up ``(observed - expected)^2 / expected``. The table
+    uses the same cross-tabulation as :func:`survivors_perspectives.stats.chi2_independence`.
+
+    Returns
+    -------
+    DataFrame
+        Long format: ``row``, ``col``, ``observed``, ``expected``, ``contribution``.
+    """
+    table = sp_stats.crosstab(frame, row, col)
+    expected = sps.contingency.expected_freq(table.to_numpy())
+    expected_table = pd.DataFrame(expected, index=table.index, columns=table.columns)
+    # Long format, one row per cell, in the order of the cross-table.
+    out = table.stack().rename("observed").to_frame()  # noqa: PD013 - melt would drop the index
+    out["expected"] = expected_table.stack()  # noqa: PD013
+    out["contribution"] = (out["observed"] - out["expected"]) ** 2 / out["expected"]
+    return out
+
+
+def group_means(frame: pd.DataFrame, value: str, group: str) -> pd.DataFrame:
+    """Mean, standard deviation and size of ``value`` in each group, as an ANOVA compares.
+
+    Rows missing either column are left out, as in
+    :func:`survivors_perspectives.stats.anova_oneway`.
+    """
+    _require(frame, [value, group], "group_means")
+    data = frame[[value, group]].dropna()
+    grouped = data.groupby(group, observed=True, sort=True)[value]
+    return pd.DataFrame(
+        {"n": grouped.size(), "mean": grouped.mean(), "sd": grouped.std(ddof=1)}
+    ).astype({"n": "int64"})
+
+
+def effect_label(result: sp_stats.TestResult, table_shape: tuple[int, int] | None = None) -> str:
+    """Name the size of an effect by Cohen's conventions: negligible, small, medium, large.
+
+    Conventions are a reading aid, not a verdict: a "small" difference in the share of a
+    caseload can matter a great deal to the children behind it.
+
+    Parameters
+    ----------
+    result
+        A chi-square (Cramér's V) or ANOVA (eta squared) result.
+    table_shape
+        For a chi-square test, the table's shape (the thresholds of V depend on the smaller
+        dimension); taken as 2 x 2 when omitted.
+    """
+    effect = result.effect_size
+    if np.isnan(effect):
+        return "not defined"
+    if result.test == "anova_oneway":
+        thresholds = ETA_SQUARED_LABELS
+    elif result.test == "chi2_independence":
+        k = min(table_shape) - 1 if table_shape else 1
+        thresholds = CRAMERS_V_LABELS[min(max(k, 1), 4)]
+    else:
+        raise ValueError(f"effect_label: no convention for a {result.test!r} result")
+    for threshold, label in thresholds:
+        if effect >= threshold:
+            return label
+    return "negligible"
+
+
+def format_p(p: float) -> str:
+    """Format a p-value as a report prints it: three decimals, or ``< 0.001``."""
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def describe_result(result: sp_stats.TestResult, table_shape: tuple[int, int] | None = None) -> str:
+    """One sentence giving a test's statistic, p-value and effect size with its interval.
+
+    Written from the numbers, never typed, so the course's prose cannot drift from the data.
+    """
+    df = ", ".join(str(d) for d in result.df)
+    low, high = result.effect_ci
+    if result.test == "chi2_independence":
+        head = f"χ²({df}) = {result.statistic:.3f}"
+        effect = "Cramér's V"
+    elif result.test == "anova_oneway":
+        head = f"F({df}) = {result.statistic:.3f}"
+        effect = "η²"
+    else:
+        raise ValueError(f"describe_result: cannot describe a {result.test!r} result")
+    return (
+        f"{head}, p {'= ' if result.p >= 0.001 else ''}{format_p(result.p)}, n = {result.n}; "
+        f"{effect} = {result.effect_size:.3f} (95% CI {low:.3f} to {high:.3f}), a "
+        f"{effect_label(result, table_shape)} effect by the usual conventions."
+    )
+
+
+def beside_published(
+    results: dict[str, sp_stats.TestResult], reference: pd.DataFrame
+) -> pd.DataFrame:
+    """Put recomputed tests beside the published ones, with the place in the report.
+
+    Parameters
+    ----------
+    results
+        Recomputed results keyed by the reference-table id of the test they redo.
+    reference
+        The published reference table.
+
+    Returns
+    -------
+    DataFrame
+        One row per id: published statistic, df and p (as printed), recomputed statistic,
+        df, p, effect size, and the report's ``source``.
+    """
+    ids = reference.set_index("id")
+    unknown = [key for key in results if key not in ids.index]
+    if unknown:
+        raise KeyError(f"reference table: no row with id {unknown}")
+    rows = []
+    for key, res in results.items():
+        ref = ids.loc[key]
+        rows.append(
+            {
+                "id": key,
+                "published statistic": float(ref["statistic"]),
+                "published df": str(ref["df"]),
+                "published p": str(ref["p_reported"]),
+                "recomputed statistic": round(res.statistic, 3),
+                "recomputed df": ",".join(str(d) for d in res.df),
+                "recomputed p": format_p(res.p),
+                "effect size": round(res.effect_size, 3),
+                "source": ref["source"],
+            }
+        )
+    return pd.DataFrame(rows).set_index("id")
+
+
+def recoverable_cells(
+    counts: pd.DataFrame,
+    hidden: pd.DataFrame,
+    *,
+    total_row: Hashable | None = None,
+    total_col: Hashable | None = None,
+) -> list[tuple[Hashable, Hashable]]:
+    """Return the hidden cells a reader could work out by subtracting from a shown total.
+
+    A line (row or column) whose total is shown and which hides exactly one inner cell gives
+    that cell away: total minus the shown cells. This is why
+    :func:`survivors_perspectives.tables.suppress_counts` hides a second cell.
+
+    Parameters
+    ----------
+    counts
+        The counts, including the total row and/or column.
+    hidden
+        Boolean mask of the cells not shown.
+    total_row, total_col
+        Labels of the total row/column, if shown.
+    """
+    values = counts.astype("int64")
+    hidden = hidden.reindex(index=values.index, columns=values.columns).fillna(False).astype(bool)
+    inner_rows = [r for r in values.index if r != total_row]
+    inner_cols = [c for c in values.columns if c != total_col]
+    lines: list[tuple[list[tuple[Hashable, Hashable]], tuple[Hashable, Hashable]]] = []
+    if total_col is not None:
+        lines += [([(r, c) for c in inner_cols], (r, total_col)) for r in values.index]
+    if total_row is not None:
+        lines += [([(r, c) for r in inner_rows], (total_row, c)) for c in values.columns]
+    found: list[tuple[Hashable, Hashable]] = []
+    for cells, total in lines:
+        if hidden.loc[total]:
+            continue
+        concealed = [cell for cell in cells if hidden.loc[cell]]
+        if len(concealed) == 1 and concealed[0] not in found:
+            found.append(concealed[0])
+    return found
+
+
+def crosstab_with_total(
+    frame: pd.DataFrame, row: str, col: str, *, totals: str = "row"
+) -> pd.DataFrame:
+    """Count people by ``row`` and ``col`` with totals, as a published table shows them.
+
+    Parameters
+    ----------
+    totals
+        ``"row"`` adds a ``Total`` row (column sums), ``"column"`` a ``Total (n)`` column
+        (row sums), ``"both"`` adds both.
+
+    Unlike :func:`survivors_perspectives.stats.crosstab`, empty answers are kept (a zero is
+    part of the table a reader sees). Column labels end with ``(n)``: they are counts.
+    """
+    _require(frame, [row, col], "crosstab_with_total")
+    if totals not in ("row", "column", "both"):
+        raise ValueError(f"totals must be 'row', 'column' or 'both', found {totals!r}")
+    data = frame[[row, col]].dropna()
+    table = pd.crosstab(data[row], data[col])
+    table.columns = [f"{c} (n)" for c in table.columns]
+    table.index = list(table.index)
+    if totals in ("column", "both"):
+        table[TOTAL_COLUMN] = table.sum(axis=1)
+    if totals in ("row", "both"):
+        table = pd.concat([table, table.sum().to_frame(TOTAL_ROW).T])
+    return table
+
+
+# ---------------------------------------------------------------------------------------
+# Lesson 5: what synthetic data can show, and what moves from one seed to the next
+
+
+def _women(frame: pd.DataFrame) -> float:
+    return float((frame["gender"] == "Female").sum())
+
+
+def _gender_by_country(frame: pd.DataFrame) -> float:
+    return sp_stats.chi2_independence(frame, "country", "gender").statistic
+
+
+def _online_share_by_country(frame: pd.DataFrame) -> float:
+    return sp_stats.anova_oneway(frame, "caseload_online_pct", "country").statistic
+
+
+def _self_blame_with_not_believed(frame: pd.DataFrame) -> float:
+    return sp_stats.chi2_independence(
+        frame, "barrier_self_blame", "barrier_fear_not_believed"
+    ).effect_size
+
+
+#: Numbers recomputed on every seed: name -> (function of a survey frame, what fixes it).
+SEED_MEASURES: dict[str, tuple] = {
+    "women among respondents (count)": (_women, "published count: an exact target"),
+    "gender by country (chi-square)": (
+        _gender_by_country,
+        "published test: the table is calibrated to it",
+    ),
+    "online share of cases by country (F)": (
+        _online_share_by_country,
+        "published test: slider answers are drawn, then tuned towards it",
+    ),
+    "self-blame with fear of not being believed (Cramér's V)": (
+        _self_blame_with_not_believed,
+        "never published: both options are assumed, each drawn by country on its own",
+    ),
+}
+
+
+def seed_measures(frame: pd.DataFrame) -> dict[str, float]:
+    """Compute every :data:`SEED_MEASURES` number on one survey frame."""
+    return {name: float(func(frame)) for name, (func, _) in SEED_MEASURES.items()}
+
+
+def across_seeds(seeds: Sequence[int], generate=None) -> pd.DataFrame:
+    """Regenerate the synthetic survey with each seed and recompute the same numbers.
+
+    A number that a published figure pins down comes out the same on every seed; a number
+    the report never published moves freely, because only the generator's assumptions
+    shape it. Reading the spread tells a student which findings of a synthetic book are
+    the report's and which are the generator's.
+
+    Parameters
+    ----------
+    seeds
+        Generator seeds (each takes a few seconds).
+    generate
+        ``seed -> survey frame``; defaults to :func:`survivors_perspectives.synth.generate`.
+
+    Returns
+    -------
+    DataFrame
+        One row per measure: what fixes it, its value on each seed (columns ``seed <s>``),
+        and ``spread`` (largest minus smallest value).
+    """
+    if not seeds:
+        raise ValueError("across_seeds: give at least one seed")
+    if generate is None:
+        from survivors_perspectives.synth import generate as _generate
+
+        def generate(seed: int) -> pd.DataFrame:
+            return _generate(seed=seed)
+
+    values = {f"seed {seed}": seed_measures(generate(seed)) for seed in seeds}
+    out = pd.DataFrame(values)
+    out.insert(0, "what fixes it", [why for _, why in SEED_MEASURES.values()])
+    numbers = out.drop(columns="what fixes it")
+    out["spread"] = numbers.max(axis=1) - numbers.min(axis=1)
+    return out.rename_axis("measure")
+
+
+def assumptions_table(spec) -> pd.DataFrame:
+    """Return the generator's declared assumptions, one row each (what about, and why)."""
+    table = pd.DataFrame(
+        [{"about": note.about, "assumption": note.text} for note in spec.assumptions]
+    )
+    table.index = pd.RangeIndex(1, len(table) + 1, name="number")
+    return table
+
+
+def fidelity_by_topic(result: pd.DataFrame) -> pd.DataFrame:
+    """Count a fidelity comparison's figures by topic and status, with a total row."""
+    _require(result, ["topic", "status"], "fidelity_by_topic")
+    table = pd.crosstab(result["topic"], result["status"])
+    return pd.concat([table, table.sum().to_frame("all topics").T])

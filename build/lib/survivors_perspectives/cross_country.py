@@ -1,0 +1,258 @@
+"""Every published test rerun on a survey frame, with what the report did not show.
+
+For each of the report's tests (``survey.published_tests``) this module recomputes the
+statistic, df and p beside the published ones, adds the effect size with its confidence
+interval, checks the test's assumptions and runs the alternative test where they fail
+(exact or Monte Carlo p for sparse tables, Welch's ANOVA for unequal variances), adjusts the
+family of p-values for multiple comparisons, and compares groups pairwise afterwards so a
+reader sees which countries (or organisation types) differ. The statistics come from
+:mod:`survivors_perspectives.stats`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.stats.contingency import expected_freq
+
+from survivors_perspectives import stats
+from survivors_perspectives.survey.published_tests import (
+    CHI2,
+    PUBLISHED_TESTS,
+    PublishedTest,
+    frame_for_test,
+)
+
+#: Significance level of the report's conclusions.
+ALPHA = 0.05
+
+#: Columns of :func:`recompute_published`.
+RECOMPUTED_COLUMNS: tuple[str, ...] = (
+    "id",
+    "description",
+    "test",
+    "published_statistic",
+    "published_df",
+    "published_p",
+    "statistic",
+    "df",
+    "p",
+    "p_adjusted",
+    "n",
+    "effect_measure",
+    "effect_size",
+    "effect_ci_low",
+    "effect_ci_high",
+    "same_conclusion",
+    "same_conclusion_adjusted",
+    "note",
+)
+
+
+def grouping(test: PublishedTest) -> tuple[str, str]:
+    """Return (grouping column, answer column) of a test: countries, organisation types..."""
+    return (test.row, test.col) if test.kind == CHI2 else (test.group, test.value)
+
+
+def run_published_test(
+    survey: pd.DataFrame, test: PublishedTest, *, small_sample: bool = True
+) -> stats.TestResult:
+    """Recompute one published test on ``survey`` (its subset or stacked frame)."""
+    frame = frame_for_test(test, survey)
+    if test.kind == CHI2:
+        return stats.chi2_independence(frame, test.row, test.col, small_sample=small_sample)
+    return stats.anova_oneway(frame, test.value, test.group)
+
+
+def run_for_robustness(survey: pd.DataFrame, test: PublishedTest) -> stats.TestResult:
+    """Recompute a test without the slow small-sample p (hundreds of replicates)."""
+    return run_published_test(survey, test, small_sample=False)
+
+
+def _published_significant(p_reported: str) -> bool:
+    text = str(p_reported).strip()
+    if text.startswith(">"):
+        return False
+    return float(text.lstrip("<=")) < ALPHA
+
+
+def recompute_published(
+    survey: pd.DataFrame,
+    reference: pd.DataFrame,
+    tests: Sequence[PublishedTest] = PUBLISHED_TESTS,
+    method: str = "holm",
+) -> pd.DataFrame:
+    """Rerun every published test; published and recomputed figures side by side.
+
+    ``p_adjusted`` adjusts the whole family of tests together (``method``, Holm by
+    default). ``same_conclusion`` says whether our p is on the same side of 0.05 as the
+    published one; ``same_conclusion_adjusted`` whether that still holds after adjustment.
+    """
+    published = reference.set_index("id")
+    results = {test.id: run_published_test(survey, test) for test in tests}
+    table = stats.results_frame(results, method=method)
+    rows = []
+    for test, (_, ours) in zip(tests, table.iterrows(), strict=True):
+        ref = published.loc[test.id]
+        significant = _published_significant(ref["p_reported"])
+        rows.append(
+            {
+                "id": test.id,
+                "description": test.description,
+                "test": test.kind,
+                "published_statistic": ref["statistic"],
+                "published_df": ref["df"],
+                "published_p": ref["p_reported"],
+                "statistic": ours["statistic"],
+                "df": ours["df"],
+                "p": ours["p"],
+                "p_adjusted": ours["p_adjusted"],
+                "n": ours["n"],
+                "effect_measure": "Cramér's V" if test.kind == CHI2 else "eta squared",
+                "effect_size": ours["effect_size"],
+                "effect_ci_low": ours["effect_ci_low"],
+                "effect_ci_high": ours["effect_ci_high"],
+                "same_conclusion": (ours["p"] < ALPHA) == significant,
+                "same_conclusion_adjusted": (ours["p_adjusted"] < ALPHA) == significant,
+                "note": ours["note"],
+            }
+        )
+    return pd.DataFrame(rows, columns=list(RECOMPUTED_COLUMNS))
+
+
+def assumption_checks(
+    survey: pd.DataFrame, tests: Sequence[PublishedTest] = PUBLISHED_TESTS
+) -> pd.DataFrame:
+    """Check each test's assumption and run the alternative test beside it.
+
+    Chi-square: the share of cells with an expected count under 5, and an exact (2x2) or
+    Monte Carlo p. ANOVA: the Brown-Forsythe test of equal variances, and Welch's ANOVA.
+
+    Returns
+    -------
+    DataFrame
+        ``id, assumption, diagnostic, assumption_holds, alternative, alternative_statistic,
+        alternative_p, p, same_conclusion`` (whether the alternative p is on the same side
+        of 0.05 as the classic p).
+    """
+    rows = []
+    for test in tests:
+        frame = frame_for_test(test, survey)
+        classic = run_published_test(survey, test, small_sample=False)
+        if test.kind == CHI2:
+            table = stats.crosstab(frame, test.row, test.col)
+            expected = expected_freq(table.to_numpy())
+            sparse = int((expected < stats.MIN_EXPECTED).sum())
+            alt = stats.chi2_small_sample(table)
+            rows.append(
+                {
+                    "id": test.id,
+                    "assumption": "expected counts of at least 5",
+                    "diagnostic": f"{sparse} of {expected.size} cells under 5; "
+                    f"smallest {expected.min():.2f}",
+                    "assumption_holds": sparse == 0,
+                    "alternative": alt.test,
+                    "alternative_statistic": alt.statistic,
+                    "alternative_p": alt.p,
+                }
+            )
+        else:
+            spread = stats.levene_median(frame, test.value, test.group)
+            alt = stats.welch_anova(frame, test.value, test.group)
+            rows.append(
+                {
+                    "id": test.id,
+                    "assumption": "equal variances (Brown-Forsythe)",
+                    "diagnostic": f"F = {spread.statistic:.3f}, p = {spread.p:.4f}",
+                    "assumption_holds": spread.p >= ALPHA,
+                    "alternative": alt.test,
+                    "alternative_statistic": alt.statistic,
+                    "alternative_p": alt.p,
+                }
+            )
+        rows[-1]["p"] = classic.p
+        rows[-1]["same_conclusion"] = (alt.p < ALPHA) == (classic.p < ALPHA)
+    return pd.DataFrame(rows)
+
+
+def posthoc(survey: pd.DataFrame, test: PublishedTest) -> pd.DataFrame:
+    """Compare the groups of one test pairwise (Games-Howell or chi-square with Holm)."""
+    frame = frame_for_test(test, survey)
+    group, answer = grouping(test)
+    if test.kind == CHI2:
+        table = stats.pairwise_chi2(frame, answer, group)
+    else:
+        table = stats.pairwise_means(frame, answer, group, equal_var=False)
+    table.insert(0, "id", test.id)
+    return table
+
+
+def posthoc_all(
+    survey: pd.DataFrame,
+    tests: Sequence[PublishedTest] = PUBLISHED_TESTS,
+    *,
+    only_significant: bool = True,
+) -> pd.DataFrame:
+    """Pairwise comparisons for every test whose grouping has more than two groups.
+
+    With ``only_significant`` (the usual practice), only tests significant on the data are
+    followed up.
+    """
+    parts = []
+    for test in tests:
+        frame = frame_for_test(test, survey)
+        group, _ = grouping(test)
+        if frame[group].dropna().nunique() < 3:
+            continue
+        if only_significant and run_published_test(survey, test, small_sample=False).p >= ALPHA:
+            continue
+        parts.append(posthoc(survey, test))
+    if not parts:
+        return pd.DataFrame()
+    return pd.concat(parts, ignore_index=True)
+
+
+def differing_pairs(pairs: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
+    """Count, per test, the pairs that differ after adjustment, and list them."""
+    if pairs.empty:
+        return pd.DataFrame(columns=["id", "pairs", "differing", "which"])
+    rows = []
+    for test_id, group in pairs.groupby("id", sort=False):
+        hits = group[group["p_adjusted"] < alpha]
+        rows.append(
+            {
+                "id": test_id,
+                "pairs": len(group),
+                "differing": len(hits),
+                "which": "; ".join(
+                    f"{a} vs {b}" for a, b in zip(hits.group_a, hits.group_b, strict=True)
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def conclusion_counts(recomputed: pd.DataFrame) -> dict[str, int]:
+    """Summarise a :func:`recompute_published` table for prose."""
+    return {
+        "tests": len(recomputed),
+        "same_conclusion": int(recomputed["same_conclusion"].sum()),
+        "same_conclusion_adjusted": int(recomputed["same_conclusion_adjusted"].sum()),
+        "within_20pct": int(
+            (
+                (recomputed["statistic"] - recomputed["published_statistic"]).abs()
+                <= 0.2 * recomputed["published_statistic"]
+            ).sum()
+        ),
+        "sparse": int(recomputed["note"].str.contains("expected counts under").sum()),
+        "unequal_variances": int(recomputed["note"].str.contains("unequal variances").sum()),
+        "significant_published": int(recomputed["published_p"].map(_published_significant).sum()),
+        "significant_ours": int((recomputed["p"] < ALPHA).sum()),
+        "significant_adjusted": int((recomputed["p_adjusted"] < ALPHA).sum()),
+        "effect_small": int((recomputed["effect_size"] < 0.1).sum()),
+        "median_effect_v": float(np.median(recomputed.loc[recomputed.test == CHI2, "effect_size"]))
+        if (recomputed.test == CHI2).any()
+        else float("nan"),
+    }

@@ -1,0 +1,130 @@
+"""Build the derived tables the audit, replication and cross-country chapters read.
+
+Usage::
+
+    python -m survivors_perspectives.derive --survey data/synthetic/frontline_survey.csv \
+        --conversations data/synthetic/survivor_conversations.csv --out data/derived \
+        [--seeds 200] [--jobs N] [--dask-scheduler tcp://host:8786 | local]
+
+Writes ``replication.csv`` (every published figure against the data), ``audit.csv`` (the
+report's internal inconsistencies) and ``robustness.csv`` with ``robustness.key`` and
+``robustness_replicates.csv`` (the published tests over many generator seeds; reused when
+the key of its inputs is unchanged). ``--seeds 0`` skips the robustness run. The replicates
+run on this machine's cores (``--jobs``), or on a Dask cluster (``--dask-scheduler``; see
+:mod:`survivors_perspectives.cluster`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from survivors_perspectives import audit, cluster, paths, replication, robustness
+from survivors_perspectives.reference import load_reference
+
+
+def generate_survey(seed: int):
+    """Return the synthetic survey for one generator seed (for robustness replicates)."""
+    from survivors_perspectives.synth import generate
+
+    return generate(seed=seed)
+
+
+def build(
+    survey_path: Path,
+    conversations_path: Path,
+    out: Path,
+    *,
+    seeds: int = robustness.DEFAULT_SEEDS,
+    jobs: int | None = None,
+    progress: bool = True,
+    scheduler: str | None = None,
+) -> dict[str, Path]:
+    """Write the derived tables into ``out`` and return their paths."""
+    from survivors_perspectives.conversations.schema import load_conversations
+    from survivors_perspectives.cross_country import run_for_robustness
+    from survivors_perspectives.survey import load_survey
+    from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS
+
+    reference = load_reference()
+    out.mkdir(parents=True, exist_ok=True)
+    written = {}
+    survey = load_survey(survey_path)
+    conversations = load_conversations(conversations_path)
+    written["replication"] = out / "replication.csv"
+    replication.write_replication(reference, survey, conversations, written["replication"])
+    written["audit"] = out / "audit.csv"
+    audit.write_audit(reference, written["audit"])
+    if seeds > 0:
+        robustness.robustness(
+            reference,
+            generate=generate_survey,
+            tests=PUBLISHED_TESTS,
+            run_test=run_for_robustness,
+            out_dir=out,
+            n_seeds=seeds,
+            n_jobs=jobs,
+            progress=progress,
+            scheduler=scheduler,
+        )
+        written["robustness"] = out / robustness.ROBUSTNESS_FILE
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; see the module docstring."""
+    parser = argparse.ArgumentParser(prog="python -m survivors_perspectives.derive")
+    parser.add_argument("--survey", type=Path, default=paths.SURVEY)
+    parser.add_argument("--conversations", type=Path, default=paths.CONVERSATIONS)
+    parser.add_argument("--out", type=Path, default=paths.DERIVED)
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=robustness.DEFAULT_SEEDS,
+        help="generator seeds for the robustness run (0 skips it)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="worker processes (default: this machine's cores; with 'local', its workers)",
+    )
+    parser.add_argument(
+        "--dask-scheduler",
+        default=os.environ.get("DASK_SCHEDULER") or None,
+        help="run the robustness replicates on a Dask cluster: tcp://host:8786, or 'local' "
+        "(default: $DASK_SCHEDULER; unset runs them here)",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    args = parser.parse_args(argv)
+    for path in (args.survey, args.conversations):
+        if not path.is_file():
+            print(f"derive: input file not found: {path}", file=sys.stderr)
+            return 2
+    if args.jobs is not None and args.jobs < 1:
+        print(f"derive: --jobs must be 1 or more, found {args.jobs}", file=sys.stderr)
+        return 2
+    try:
+        cluster.check(args.dask_scheduler if args.seeds > 0 else None)
+        written = build(
+            args.survey,
+            args.conversations,
+            args.out,
+            seeds=args.seeds,
+            jobs=args.jobs,
+            progress=not args.no_progress,
+            scheduler=args.dask_scheduler,
+        )
+    except cluster.ClusterError as error:
+        print(f"derive: {error}", file=sys.stderr)
+        return 2
+    for name, path in written.items():
+        print(f"{name}: {paths.relative_to_root(path)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""The six-country view: sample by country, profiles side by side, key figures by country.
+
+Feeds ``notebooks/chapters/overview.ipynb``. Every country keeps its colour from
+:mod:`survivors_perspectives.plots`, so a reader who met Moldova in vermillion in its own
+chapter finds it in vermillion here. Country-level shares computed from one to four people
+are withheld, as everywhere in the book.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from survivors_perspectives import plots, tables
+from survivors_perspectives.countries import slugify
+from survivors_perspectives.country_report import ALL, Section, countries_of
+
+#: Profile shares compared across countries: label -> (column, answer).
+PROFILE_SHARES: dict[str, tuple[str, str]] = {
+    "Women": ("gender", "Female"),
+    "Aged 21-30": ("age_band", "21-30"),
+    "Master's degree or PhD": ("education", "Master's degree or PhD"),
+    "Up to 5 years' experience": ("experience", "0-5 years"),
+    "Government organisation": ("organisation_type", "Government"),
+    "Urban clients only": ("location", "Urban"),
+}
+
+
+def _small(count: int) -> bool:
+    return tables.SMALL_MIN <= count <= tables.SMALL_MAX
+
+
+def _share(mask: pd.Series, published: float | None = None) -> float:
+    """Return the percentage true, or NaN when it would reveal one to four people.
+
+    A share reveals its count, and, with the country's size known, the count of everyone
+    else; either being 1 to 4 withholds it, unless the report published this very share
+    (``published``, compared after rounding).
+    """
+    count, base = int(mask.sum()), len(mask)
+    if base == 0:
+        return float("nan")
+    share = 100 * count / base
+    if published is not None and round(share) == round(published):
+        return share
+    if _small(count) or _small(base - count):
+        return float("nan")
+    return share
+
+
+#: Reference ids (before the country slug) of the country shares the report published.
+_PUBLISHED_SHARES = {
+    "Women": "profile.gender.female.pct",
+    "Master's degree or PhD": "profile.education.masters_phd.pct",
+    "Up to 5 years' experience": "profile.experience.0_5.pct",
+    "Urban clients only": "profile.location.urban.pct",
+}
+
+
+def _published_share(reference: pd.DataFrame | None, label: str, country: str) -> float | None:
+    if reference is None or label not in _PUBLISHED_SHARES:
+        return None
+    ref_id = f"{_PUBLISHED_SHARES[label]}.{slugify(country)}"
+    found = reference.loc[reference["id"] == ref_id, "value"]
+    return float(found.iloc[0]) if len(found) else None
+
+
+def sample_by_country(frame: pd.DataFrame) -> Section:
+    """Count respondents per country, as a table and a country-coloured bar chart."""
+    countries = countries_of(frame)
+    counts = frame["country"].value_counts().reindex(countries, fill_value=0).astype(int)
+    table = tables.count_table(
+        counts.to_frame("Respondents (n)"),
+        caption="Frontline support workers who completed the survey, by country",
+        add_total="row",
+        percent="total",
+        index_name="Country",
+    )
+    figure = plots.country_bars(
+        counts.astype(float),
+        caption="Respondents by country",
+        alt="Bar chart of respondents per country: "
+        + "; ".join(f"{c} {n}" for c, n in counts.items())
+        + ".",
+        xlabel="Respondents",
+        percent=False,
+    )
+    largest, smallest = counts.idxmax(), counts.idxmin()
+    text = [
+        f"The data hold {int(counts.sum())} completed surveys from {len(countries)} "
+        f"countries, from {counts[largest]} in {largest} to {counts[smallest]} in "
+        f"{smallest} ({{figure[0]}}, {{table[0]}})."
+    ]
+    numbers = {f"n.{c}": float(v) for c, v in counts.items()}
+    numbers["n"] = float(counts.sum())
+    return Section("sample", text, [table], [figure], numbers)
+
+
+def profiles(frame: pd.DataFrame, reference: pd.DataFrame | None = None) -> Section:
+    """Compare the respondent profile across countries (percentages per country).
+
+    ``reference`` (the published reference table) lets a share the report printed be
+    shown even where its complement counts fewer than five people.
+    """
+    countries = countries_of(frame)
+    shares = pd.DataFrame(
+        {
+            label: [
+                *(
+                    _share(
+                        frame.loc[frame["country"] == c, col] == answer,
+                        _published_share(reference, label, c),
+                    )
+                    for c in countries
+                ),
+                100 * float((frame[col] == answer).mean()),
+            ]
+            for label, (col, answer) in PROFILE_SHARES.items()
+        },
+        index=[*countries, ALL],
+    )
+    shown = shares.map(tables.format_percent)
+    table = tables.value_table(
+        shown,
+        caption="Respondent profile by country (percentage of each country's respondents)",
+        note=f"{tables.WITHHELD}: not shown because it would reveal fewer than five people.",
+        index_name="Country",
+    )
+    long = (
+        shares.drop(index=ALL)
+        .rename_axis("country")
+        .reset_index()
+        .melt(id_vars="country", var_name="measure", value_name="value")
+    )
+    figure = plots.compare_bars(
+        long,
+        category="measure",
+        value="value",
+        group="country",
+        palette=plots.country_palette(countries),
+        caption="Selected respondent characteristics by country",
+        alt="Grouped bar chart, one bar per country for each characteristic. "
+        + "; ".join(
+            f"{m}: "
+            + ", ".join(f"{c} {tables.format_percent(shares.loc[c, m])}" for c in countries)
+            for m in shares.columns
+        )
+        + ".",
+        xlabel="Share of the country's respondents",
+    )
+    women = shares["Women"].drop(index=ALL)
+    masters = shares["Master's degree or PhD"].drop(index=ALL)
+    text = [
+        f"Women made up {tables.format_percent(shares.loc[ALL, 'Women'])} of all "
+        f"respondents, from {tables.format_percent(women.min())} in {women.idxmin()} to "
+        f"{tables.format_percent(women.max())} in {women.idxmax()}. The share holding a "
+        f"Master's degree or a doctorate ranged from {tables.format_percent(masters.min())} "
+        f"in {masters.idxmin()} to {tables.format_percent(masters.max())} in "
+        f"{masters.idxmax()} ({{figure[0]}}, {{table[0]}}).",
+    ]
+    numbers = {f"{m}.{c}": float(shares.loc[c, m]) for m in shares.columns for c in shares.index}
+    return Section("profiles", text, [table], [figure], numbers)
+
+
+def key_figures(frame: pd.DataFrame) -> Section:
+    """Show three headline measures by country, each in the countries' colours."""
+    countries = countries_of(frame)
+    by_country = frame.groupby("country", observed=True)
+    online = (
+        by_country["caseload_online_pct"]
+        .apply(lambda s: float(s.astype("Float64").mean()))
+        .reindex(countries)
+    )
+    funding = pd.Series(
+        {
+            c: _share(frame.loc[frame["country"] == c, "govt_funding"].isin(["None", "Poor"]))
+            for c in countries
+        }
+    )
+    aware = pd.Series(
+        {
+            c: _share(frame.loc[frame["country"] == c, "public_awareness"] == "Poor")
+            for c in countries
+        }
+    )
+    figures = [
+        plots.country_bars(
+            online,
+            caption="Average share of sexual exploitation cases involving technology, by country",
+            alt="Bar chart: "
+            + "; ".join(f"{c} {tables.format_percent(v)}" for c, v in online.items())
+            + ".",
+            xlabel="Average share of a worker's sexual exploitation cases",
+        ),
+        plots.country_bars(
+            funding,
+            caption="Share rating government funding for the response poor or none, by country",
+            alt="Bar chart: "
+            + "; ".join(f"{c} {tables.format_percent(v)}" for c, v in funding.items())
+            + ".",
+            xlabel="Share of respondents",
+        ),
+        plots.country_bars(
+            aware,
+            caption="Share rating public awareness of online child sexual exploitation poor",
+            alt="Bar chart: "
+            + "; ".join(f"{c} {tables.format_percent(v)}" for c, v in aware.items())
+            + ".",
+            xlabel="Share of respondents",
+        ),
+    ]
+    overall_online = float(frame["caseload_online_pct"].astype("Float64").mean())
+    overall_funding = 100 * float(frame["govt_funding"].isin(["None", "Poor"]).mean())
+    overall_aware = 100 * float((frame["public_awareness"] == "Poor").mean())
+    text = [
+        f"Across all countries, an average of {tables.format_percent(overall_online)} of the "
+        "sexual exploitation cases a worker saw involved technology, from "
+        f"{tables.format_percent(online.min())} in {online.idxmin()} to "
+        f"{tables.format_percent(online.max())} in {online.idxmax()} ({{figure[0]}}).",
+        f"{tables.format_percent(overall_funding)} of all respondents rated government funding "
+        f"poor or absent ({{figure[1]}}), and {tables.format_percent(overall_aware)} rated "
+        "public awareness poor ({figure[2]}).",
+    ]
+    numbers = {f"online.{c}": float(v) for c, v in online.items()}
+    numbers.update({f"funding.{c}": float(v) for c, v in funding.items()})
+    numbers.update({f"awareness.{c}": float(v) for c, v in aware.items()})
+    numbers.update(
+        {"online": overall_online, "funding": overall_funding, "awareness": overall_aware}
+    )
+    return Section("key_figures", text, [], figures, numbers)

@@ -1,0 +1,118 @@
+"""The replication table: every published figure against the same figure computed from the data.
+
+The per-figure comparison is :func:`survivors_perspectives.fidelity.compare` (written with
+the survey generator, which is calibrated against it). This module puts its result in the
+shape the replication chapter and ``data/derived/replication.csv`` use, with the reference
+table's topic, scope and note beside each row, and counts the outcome per topic and per
+country.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+#: Columns of ``replication.csv``, in order.
+REPLICATION_COLUMNS: tuple[str, ...] = (
+    "id",
+    "topic",
+    "scope",
+    "quantity",
+    "unit",
+    "published",
+    "reproduced",
+    "difference",
+    "tolerance",
+    "status",
+    "note",
+    "reference_note",
+)
+
+#: Status of a figure the data reproduce within tolerance (as ``fidelity`` names it).
+REPRODUCED = "reproduced"
+#: Status of a figure no function computes from the data.
+NOT_COMPUTABLE = "not_computable"
+
+
+def replication_table(
+    reference: pd.DataFrame, survey: pd.DataFrame, conversations: pd.DataFrame
+) -> pd.DataFrame:
+    """Compare every row of the reference table with the data.
+
+    Parameters
+    ----------
+    reference : DataFrame
+        The published reference table (``reference.load_reference()``).
+    survey, conversations : DataFrame
+        The validated survey and conversation frames.
+
+    Returns
+    -------
+    DataFrame
+        One row per reference row, columns :data:`REPLICATION_COLUMNS`, sorted by id:
+        ``note`` says why a figure has its status (from ``fidelity.compare``),
+        ``reference_note`` is the reference table's own note on the figure.
+    """
+    from survivors_perspectives.fidelity import compare
+
+    compared = compare(reference, survey, conversations)
+    missing = {"id", "published", "reproduced", "status"} - set(compared.columns)
+    if missing:
+        raise KeyError(
+            f"fidelity.compare: expected columns {sorted(missing)} in its result, found "
+            f"{sorted(compared.columns)}"
+        )
+    meta = reference.set_index("id")[["quantity", "unit", "note"]].rename(
+        columns={"note": "reference_note"}
+    )
+    table = compared.drop_duplicates("id").join(meta, on="id")
+    for column in ("difference", "tolerance", "note"):
+        if column not in table:
+            table[column] = pd.NA
+    table["status"] = table["status"].fillna(NOT_COMPUTABLE)
+    table = table.sort_values("id", kind="stable")
+    return table[list(REPLICATION_COLUMNS)].reset_index(drop=True)
+
+
+def write_replication(
+    reference: pd.DataFrame,
+    survey: pd.DataFrame,
+    conversations: pd.DataFrame,
+    path: Path | str,
+) -> pd.DataFrame:
+    """Write the replication table to ``path`` (CSV, fixed float format) and return it."""
+    table = replication_table(reference, survey, conversations)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False, float_format="%.4f", lineterminator="\n")
+    return table
+
+
+def load_replication(path: Path | str) -> pd.DataFrame:
+    """Read ``replication.csv``, or say how to build it."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path}: no replication table yet; run `python -m survivors_perspectives.derive`"
+        )
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+def summary_counts(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Count figures per ``by`` (``topic`` or ``scope``) and status, with a share reproduced."""
+    counts = pd.crosstab(table[by], table["status"])
+    if REPRODUCED not in counts:
+        counts[REPRODUCED] = 0
+    ordered = [REPRODUCED, *sorted(c for c in counts.columns if c != REPRODUCED)]
+    counts = counts[ordered]
+    counts["figures"] = counts.sum(axis=1)
+    counts["share reproduced"] = (counts[REPRODUCED] / counts["figures"]).map("{:.0%}".format)
+    counts.columns.name = None
+    return counts.reset_index()
+
+
+def not_reproduced(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows not reproduced, with the reference table's note on each."""
+    rows = table[table["status"] != REPRODUCED]
+    return rows[["id", "scope", "published", "reproduced", "status", "note"]].reset_index(drop=True)

@@ -1,0 +1,115 @@
+"""Figures for the cross-country tests: effect sizes with intervals, and robustness spreads.
+
+Built on :mod:`survivors_perspectives.plots` (one theme, captions, alt text, deterministic
+PNGs). Each function takes a table made by :mod:`cross_country` or :mod:`robustness` and
+returns a :class:`plots.Figure`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure as MplFigure
+
+from survivors_perspectives import plots
+
+
+def _short(test_id: str) -> str:
+    """Return a short label: ``profile.gender.by_country.chi2`` -> ``profile.gender by country``."""
+    parts = test_id.split(".")
+    return ".".join(p for p in parts[:-1] if not p.startswith("by_")) + (
+        f" by {parts[-2][3:].replace('_', ' ')}" if parts[-2].startswith("by_") else ""
+    )
+
+
+def effect_sizes(recomputed: pd.DataFrame) -> plots.Figure:
+    """Draw each test's effect size with its 95% interval (Cramér's V and eta squared apart)."""
+    plots.set_theme()
+    data = recomputed.reset_index(drop=True)
+    groups = list(data.groupby("effect_measure", sort=True))
+    sizes = [len(sub) for _, sub in groups]
+    fig = MplFigure(figsize=(7.5, 0.3 * len(data) + 1.2 * len(groups)), layout="constrained")
+    axes = fig.subplots(len(groups), 1, height_ratios=sizes, squeeze=False)[:, 0]
+    for ax, (measure, sub) in zip(axes, groups, strict=True):
+        y = np.arange(len(sub))
+        colours = np.where(
+            sub["p_adjusted"] < 0.05, plots.OKABE_ITO["blue"], plots.OKABE_ITO["grey"]
+        )
+        ax.hlines(y, sub["effect_ci_low"], sub["effect_ci_high"], colors=colours, linewidth=2)
+        ax.scatter(sub["effect_size"], y, c=colours, zorder=3, s=22)
+        ax.set_yticks(y, [_short(i) for i in sub["id"]], fontsize=8)
+        ax.set_ylim(len(sub) - 0.5, -0.5)
+        ax.set_xlabel(measure)
+        ax.set_xlim(0, 1.1 * float(sub["effect_ci_high"].max()))
+    largest = data.loc[data["effect_size"].idxmax()]
+    return plots.Figure(
+        fig,
+        caption="Effect size of each published test on these data, with its 95% confidence "
+        "interval; blue where the test stays significant after the Holm adjustment.",
+        alt=(
+            f"Dot-and-interval plot of {len(data)} effect sizes. The largest is "
+            f"{largest['effect_measure']} = {largest['effect_size']:.2f} for "
+            f"{_short(largest['id'])}; "
+            f"{int((data['effect_size'] < 0.1).sum())} of the {len(data)} are below 0.1."
+        ),
+    )
+
+
+def robustness_spread(replicates: pd.DataFrame, summary: pd.DataFrame) -> plots.Figure:
+    """Draw, per test, the replicates' statistic as a share of the published statistic."""
+    plots.set_theme()
+    published = summary.set_index("id")["published_statistic"]
+    data = replicates.assign(ratio=replicates["statistic"] / replicates["id"].map(published))
+    order = list(summary.sort_values("share_same_conclusion")["id"])
+    fig, ax = plots.new_figure(7.5, 0.32 * len(order) + 1.4)
+    parts = [data.loc[data["id"] == i, "ratio"].to_numpy() for i in order]
+    ax.boxplot(
+        parts,
+        orientation="horizontal",
+        widths=0.6,
+        showfliers=False,
+        medianprops={"color": plots.OKABE_ITO["blue"], "linewidth": 2},
+    )
+    ax.set_yticks(np.arange(1, len(order) + 1), [_short(i) for i in order], fontsize=8)
+    ax.axvline(1.0, color="black", linestyle="--", linewidth=1)
+    ax.axvspan(0.8, 1.2, color=plots.OKABE_ITO["sky blue"], alpha=0.12, linewidth=0)
+    ax.set_xlabel("statistic on a synthetic replicate / published statistic")
+    seeds = int(summary["replicates"].max())
+    inside = float(((data["ratio"] - 1).abs() <= 0.2).groupby(data["id"]).mean().median())
+    return plots.Figure(
+        fig,
+        caption=f"Spread of each test's statistic over {seeds} generator seeds, relative to the "
+        "published value (dashed line); the shaded band is within 20% of it. Boxes show the "
+        "middle half of the replicates and their median, whiskers the rest up to 1.5 times the "
+        "box; a single line means the statistic is the same on every seed.",
+        alt=(
+            f"Box plots for {len(order)} tests of the replicate statistic divided by the published "
+            f"one. For the median test, {inside:.0%} of the replicates fall within 20% of the "
+            "published statistic."
+        ),
+    )
+
+
+def robustness_conclusions(summary: pd.DataFrame) -> plots.Figure:
+    """Draw, per test, the share of replicates that reach the published conclusion."""
+    plots.set_theme()
+    data = summary.sort_values("share_same_conclusion")
+    fig, ax = plots.new_figure(7.5, 0.32 * len(data) + 1.4)
+    y = np.arange(len(data))
+    ax.barh(y, 100 * data["share_same_conclusion"], color=plots.OKABE_ITO["bluish green"])
+    ax.set_yticks(y, [_short(i) for i in data["id"]], fontsize=8)
+    ax.set_xlim(0, 100)
+    plots._percent_axis(ax)
+    ax.set_xlabel("replicates reaching the published conclusion")
+    lowest = data.iloc[0]
+    return plots.Figure(
+        fig,
+        caption=f"Share of {int(data['replicates'].max())} synthetic replicates in which each "
+        "test reaches the report's conclusion (significant or not at 5%).",
+        alt=(
+            f"Horizontal bars for {len(data)} tests. The lowest share is "
+            f"{lowest['share_same_conclusion']:.0%} for {_short(lowest['id'])}; "
+            f"{int((data['share_same_conclusion'] >= 0.95).sum())} tests reach it in at least 95% "
+            "of replicates."
+        ),
+    )
