@@ -85,7 +85,7 @@ def test_zenodo_metadata_matches_the_citation(cff, zenodo):
     assert zenodo["title"] == cff["title"]
     assert zenodo["upload_type"] == "software"
     assert [c["name"] for c in zenodo["creators"]] == [a["name"] for a in cff["authors"]]
-    assert zenodo["license"] == cff["license"]
+    assert zenodo["license"] == {"id": cff["license"]}  # the form cffconvert -f zenodo writes
     assert zenodo["keywords"] == cff["keywords"]
     assert zenodo["description"].startswith(" ".join(cff["abstract"].split()))
     report = cff["references"][0]
