@@ -25,60 +25,64 @@ KERNEL := survivors-perspectives
 
 # ---------------------------------------------------------------------------------------------
 # Inputs. `make book DATA=survey.csv CONVERSATIONS_DATA=conversations.csv` runs the pipeline
-# on other files; their book goes to builds/<file name>/, never over the synthetic one.
-SYNTHETIC_SURVEY := data/synthetic/frontline_survey.csv
-SYNTHETIC_CONVERSATIONS := data/synthetic/survivor_conversations.csv
-SURVEY := $(or $(DATA),$(SYNTHETIC_SURVEY))
-CONVERSATIONS := $(or $(CONVERSATIONS_DATA),$(SYNTHETIC_CONVERSATIONS))
+# on other files; their book goes to builds/<name>-<hash of the paths>/, never over the
+# synthetic one. The file names and EXTRA_COUNTRIES never enter make or shell text: they go,
+# unexpanded, through the environment to survivors_perspectives.build_inputs, which refuses
+# an unusable name in one line, takes the build folder's lock, copies the files under safe
+# names into the build folder, and runs the real build (SP_LOCKED=1) with only those names.
 SEED ?= 20220726
 SCALE ?= 1
 ROBUSTNESS_SEEDS ?= 200
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-# Where the robustness replicates run: DASK_SCHEDULER=tcp://host:8786 (a Dask cluster; needs
-# the `cluster` extra) or "local" (a local Dask cluster); unset, joblib's processes here.
-# DERIVE_WORKERS sets the worker processes (default: this machine's cores).
-DASK_SCHEDULER ?=
-DERIVE_WORKERS ?=
-DERIVE_CLUSTER := $(if $(DERIVE_WORKERS),--jobs $(DERIVE_WORKERS)) $(if $(DASK_SCHEDULER),--dask-scheduler "$(DASK_SCHEDULER)")
+# Where the robustness replicates run (cluster.py): DASK_SCHEDULER=tcp://host:8786 (a Dask
+# cluster; the `cluster` extra) or "local"; DERIVE_WORKERS=n worker processes (default: this
+# machine's cores). Both reach derive through the environment, never through shell text.
+export DASK_SCHEDULER
+export DERIVE_WORKERS
+# Seconds a second build of the same data waits for the first (empty: as long as it takes).
+LOCK_TIMEOUT ?=
+export SURVIVORS_PERSPECTIVES_DATA := $(value DATA)
+export SURVIVORS_PERSPECTIVES_CONVERSATIONS_DATA := $(value CONVERSATIONS_DATA)
+export SURVIVORS_PERSPECTIVES_DECLARED := $(value EXTRA_COUNTRIES)
+export SURVIVORS_PERSPECTIVES_TWIN_THRESHOLDS := $(value TWIN_THRESHOLDS)
+unexport DATA CONVERSATIONS_DATA EXTRA_COUNTRIES TWIN_THRESHOLDS
+DATA_GOALS := book countries reports validate twin
+GOALS := $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
 
-ifeq ($(SURVEY)$(CONVERSATIONS),$(SYNTHETIC_SURVEY)$(SYNTHETIC_CONVERSATIONS))
-BOOK_SRC := book
-DERIVED_DIR := data/derived
+ifndef SP_LOCKED
+.PHONY: $(DATA_GOALS)
+$(DATA_GOALS): | $(EDITABLE_STAMP)
+	@$(PY) -m survivors_perspectives.build_inputs $(if $(LOCK_TIMEOUT),--timeout $(LOCK_TIMEOUT)) \
+		-- $(MAKE) $@
 else
-RUN_DIR := builds/$(notdir $(basename $(SURVEY)))
-BOOK_SRC := $(RUN_DIR)/book
-DERIVED_DIR := $(RUN_DIR)/derived
-endif
+# From here on, inside the locked build: every name below is made of [A-Za-z0-9._/-].
+SURVEY := $(SP_SURVEY)
+CONVERSATIONS := $(SP_CONVERSATIONS)
+BOOK_SRC := $(SP_BOOK_SRC)
+DERIVED_DIR := $(SP_DERIVED_DIR)
 
 BUILD := $(BOOK_SRC)/_build
 LOGS := $(BUILD)/logs
 HTML_INDEX := $(BUILD)/html/index.html
 VALIDATED := $(BUILD)/validated.stamp
-DECLARED := $(BUILD)/extra_countries.txt
+# The inputs' SHA-256 (data, reference files, declared countries), rewritten by build_inputs
+# only when one changes: what validation, and so everything after it, is rebuilt from.
+INPUT_STAMP := $(BUILD)/inputs.sha256
 BYTECODE := $(BUILD)/bytecode.stamp
 PKG_SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
-REFERENCE := $(wildcard data/reference/*.csv data/reference/*.json)
-DATA_INPUTS := $(SURVEY) $(CONVERSATIONS) $(REFERENCE)
-NOTEBOOK_PARAMETERS := -p survey_path "$(SURVEY)" -p conversations_path "$(CONVERSATIONS)" \
-	-p derived_dir "$(DERIVED_DIR)"
+NOTEBOOK_PARAMETERS := -p survey_path $(SURVEY) -p conversations_path $(CONVERSATIONS) \
+	-p derived_dir $(DERIVED_DIR)
 # What every step that reads the data is told: where validated frames are stored for the run's
 # notebooks (keyed on the files' bytes and the code, src/survivors_perspectives/frame_store.py,
-# so each input is validated once per build), and which countries outside the study the data
-# may hold (EXTRA_COUNTRIES="Kenya,Ghana"; any other name must be one of the six).
-EXTRA_COUNTRIES ?=
-PIPELINE_ENV := SURVIVORS_PERSPECTIVES_FRAMES="$(abspath $(BUILD)/frames)" \
-	SURVIVORS_PERSPECTIVES_EXTRA_COUNTRIES="$(EXTRA_COUNTRIES)"
+# so each input is validated once per build). The declared countries outside the study
+# (EXTRA_COUNTRIES="Kenya,Ghana") reach them in the environment, set by build_inputs.
+PIPELINE_ENV := SURVIVORS_PERSPECTIVES_FRAMES="$(abspath $(BUILD)/frames)"
 EXECUTE := $(PIPELINE_ENV) $(PY) -m survivors_perspectives.execute --kernel $(KERNEL) --log-dir $(LOGS)
 
 # Country chapters: the list of countries comes from the data, through a generated include
-# file, so a new country gets its chapter without code changes (and `make help` needs no venv).
-GOALS := $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
-ifneq ($(filter-out help clean lint format venv data lock validate wheelhouse binder,$(GOALS)),)
+# file, so a new country gets its chapter without code changes.
+ifneq ($(filter-out validate,$(GOALS)),)
 -include $(BUILD)/countries.mk $(BUILD)/deps.mk
-# The declared countries as a file that changes only when the declaration does, so declaring
-# or withdrawing one validates again and re-runs everything that read the data.
-$(shell mkdir -p $(BUILD) && { [ -f $(DECLARED) ] && [ "$$(cat $(DECLARED))" = "$(EXTRA_COUNTRIES)" ] \
-	|| printf '%s' "$(EXTRA_COUNTRIES)" > $(DECLARED); })
 endif
 COUNTRY_NOTEBOOKS := $(COUNTRY_SLUGS:%=$(BOOK_SRC)/countries/%.ipynb)
 # Every other notebook, notebooks/<part>/<name>.ipynb, becomes $(BOOK_SRC)/<part>/<name>.ipynb.
@@ -88,10 +92,14 @@ CHAPTER_NOTEBOOKS := $(CHAPTER_SOURCES:notebooks/%=$(BOOK_SRC)/%)
 BOOK_STATIC := $(shell find book -type f -not -path 'book/_build/*' -not -path 'book/countries/*' \
 	-not -path 'book/chapters/*' -not -path 'book/course/*' -not -name '.*')
 BOOK_PAGES := $(BOOK_STATIC:book/%=$(BOOK_SRC)/%)
-REPORTS_DIR := $(BUILD)/reports
-REPORTS_INDEX := $(REPORTS_DIR)/index.html
+REPORTS_INDEX := $(BUILD)/reports/index.html
 REPORT_TEMPLATE := $(shell find src/survivors_perspectives/templates/country_report -type f)
 DERIVED := $(DERIVED_DIR)/replication.csv $(DERIVED_DIR)/audit.csv $(DERIVED_DIR)/robustness.csv
+# A failed derive writes nothing (derive.py replaces the tables only when all are computed):
+# make must not delete the last good ones either. Nor, on Ctrl-C just after the swap, the
+# new book's index.html (the target is reached through the swapped symlink).
+.PRECIOUS: $(DERIVED) $(HTML_INDEX)
+endif
 
 # ---------------------------------------------------------------------------------------------
 .PHONY: help
@@ -134,10 +142,13 @@ $(EDITABLE_STAMP): $(VENV_STAMP) pyproject.toml
 		|| { tail -n 30 $(VENV)/install.log; exit 1; }
 	touch $@
 
+ifdef SP_LOCKED
 # Validation runs before any notebook: a malformed file stops the build with every problem listed.
+# build_inputs runs it before this make starts whenever the inputs changed; the rule below is
+# for a stamp removed by hand.
 .PHONY: validate
-validate: | $(EDITABLE_STAMP) ## Check the input files (DATA=..., CONVERSATIONS_DATA=...) and list every problem
-	$(PIPELINE_ENV) $(PY) -m survivors_perspectives.validate --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
+validate: $(VALIDATED) ## Check the input files (DATA=..., CONVERSATIONS_DATA=...) and list every problem
+	@:
 
 # Where Python may not write bytecode (PYTHONDONTWRITEBYTECODE is set on CI), each of a build's
 # two dozen processes would compile the package from source again (0.25 s each): compile it
@@ -147,13 +158,13 @@ $(BYTECODE): $(PKG_SRC) | $(EDITABLE_STAMP)
 	$(PY) -m compileall -q src
 	touch $@
 
-$(VALIDATED): $(DATA_INPUTS) $(DECLARED) | $(EDITABLE_STAMP) $(BYTECODE)
+$(VALIDATED): $(INPUT_STAMP) | $(EDITABLE_STAMP) $(BYTECODE)
 	@mkdir -p $(@D)
-	$(PIPELINE_ENV) $(PY) -m survivors_perspectives.validate --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
+	$(PIPELINE_ENV) $(PY) -m survivors_perspectives.validate --survey $(SURVEY) --conversations $(CONVERSATIONS)
 	touch $@
 
 $(BUILD)/countries.mk: $(VALIDATED) src/survivors_perspectives/countries.py
-	$(PY) -m survivors_perspectives.countries --makefile "$(SURVEY)" > $@
+	$(PY) -m survivors_perspectives.countries --makefile $(SURVEY) > $@
 
 # Which package modules each notebook imports (followed statically through the package), so
 # that changing one module re-executes only the notebooks that use it.
@@ -162,7 +173,7 @@ $(BUILD)/deps.mk: $(PKG_SRC) $(wildcard notebooks/*.ipynb notebooks/*/*.ipynb) |
 	$(PY) -m survivors_perspectives.notebook_deps --book-src $(BOOK_SRC) --derived $(DERIVED) > $@
 
 .PHONY: book
-book: $(HTML_INDEX) $(REPORTS_INDEX) ## Build the whole book (creates the venv if missing); DATA=... for other data
+book: $(HTML_INDEX) ## Build the whole book (creates the venv if missing); DATA=... for other data
 	@echo "Book: $(HTML_INDEX)"
 	@echo "Country reports: $(REPORTS_INDEX)"
 
@@ -170,23 +181,20 @@ book: $(HTML_INDEX) $(REPORTS_INDEX) ## Build the whole book (creates the venv i
 countries: $(COUNTRY_NOTEBOOKS) ## Execute only the per-country notebooks (papermill)
 
 $(BOOK_SRC)/countries/%.ipynb: notebooks/country_findings.ipynb $(COUNTRY_DEPS) $(VALIDATED)
-	$(EXECUTE) $< $@ --title "$(COUNTRY_NAME_$*)" -p country "$(COUNTRY_NAME_$*)" $(NOTEBOOK_PARAMETERS)
+	$(EXECUTE) $< $@ --title $(COUNTRY_NAME_$*) -p country $(COUNTRY_NAME_$*) $(NOTEBOOK_PARAMETERS)
 
 # Standalone country reports: nbconvert turns each executed country notebook into one offline
 # HTML file (a PDF too where xelatex and pandoc are installed), from the same notebooks as the
-# chapters, so their numbers are the book's.
+# chapters, so their numbers are the book's. They are made with the book and swapped in with it.
 .PHONY: reports
-reports: $(REPORTS_INDEX) ## Write one standalone HTML report per country into book/_build/reports
+reports: $(HTML_INDEX) ## Write one standalone HTML report per country into book/_build/reports
 	@echo "Country reports: $(REPORTS_INDEX)"
-
-$(REPORTS_INDEX): $(COUNTRY_NOTEBOOKS) $(REPORT_DEPS) $(REPORT_TEMPLATE) CITATION.cff | $(EDITABLE_STAMP)
-	$(PY) -m survivors_perspectives.reports --executed-dir $(BOOK_SRC)/countries --out $(REPORTS_DIR)
 
 # Derived tables: the replication table, the audit of the report's numbers, and the robustness
 # runs over generator seeds (cached on their inputs, so unchanged inputs cost nothing).
 $(DERIVED) &: $(DERIVE_DEPS) $(VALIDATED)
-	$(PIPELINE_ENV) $(PY) -m survivors_perspectives.derive --survey "$(SURVEY)" --conversations "$(CONVERSATIONS)" \
-		--out $(DERIVED_DIR) --seeds $(ROBUSTNESS_SEEDS) $(DERIVE_CLUSTER)
+	$(PIPELINE_ENV) $(PY) -m survivors_perspectives.derive --survey $(SURVEY) --conversations $(CONVERSATIONS) \
+		--out $(DERIVED_DIR) --seeds $(ROBUSTNESS_SEEDS)
 
 # Each notebook's package modules (and, for those that read them, the derived tables) are
 # added as prerequisites by $(BUILD)/deps.mk.
@@ -199,12 +207,32 @@ $(BOOK_PAGES): $(BOOK_SRC)/%: book/%
 	cp $< $@
 endif
 
-# Built into a staging folder and swapped in only on success: a failed build keeps the last good book.
+# The HTML, the standalone reports and a copy of the derived tables are built into a staging
+# folder and swapped in together by one rename (build_book.py): a failed or interrupted build
+# keeps the last good book. Chapters of countries no longer in the data are left out.
 # The derived tables come first so that, when stale, the longest job starts at once rather than
 # after the country chapters, and the chapters reading them do not end up last.
-$(HTML_INDEX): $(DERIVED) $(BOOK_PAGES) $(COUNTRY_NOTEBOOKS) $(CHAPTER_NOTEBOOKS) $(BOOK_BUILD_DEPS) | $(EDITABLE_STAMP)
+$(HTML_INDEX): $(DERIVED) $(BOOK_PAGES) $(COUNTRY_NOTEBOOKS) $(CHAPTER_NOTEBOOKS) $(BOOK_BUILD_DEPS) \
+		$(REPORT_TEMPLATE) CITATION.cff | $(EDITABLE_STAMP)
 	$(PY) -m survivors_perspectives.build_book $(BOOK_SRC) --build-dir $(BUILD) \
-		--survey "$(SURVEY)" --conversations "$(CONVERSATIONS)"
+		--survey $(SURVEY) --conversations $(CONVERSATIONS) --derived $(DERIVED_DIR) \
+		--countries $(COUNTRY_SLUGS)
+
+# A synthetic twin of the real data, made inside the secure room: fitted to DATA and
+# CONVERSATIONS_DATA, measured, and written to $(TWIN_DIR)/release only if it passes the release
+# gate (src/survivors_perspectives/twin/gate.py; TWIN_THRESHOLDS=<csv> tightens it). The real-data
+# book's release page shows the assessment once this has run. Like the book, it runs inside the
+# locked build on the safe copies of the inputs (build_inputs), beside the run's book folder.
+TWIN_DIR := $(if $(filter book,$(BOOK_SRC)),builds/synthetic,$(patsubst %/book,%,$(BOOK_SRC)))/twin
+.PHONY: twin
+twin: $(VALIDATED) ## Fit, measure and (if it passes the gate) release a twin of DATA=... CONVERSATIONS_DATA=...
+	$(PIPELINE_ENV) $(PY) -m survivors_perspectives.twin --survey $(SURVEY) \
+		--conversations $(CONVERSATIONS) --out $(TWIN_DIR) --seed "$(SEED)" \
+		$${SURVIVORS_PERSPECTIVES_TWIN_THRESHOLDS:+--thresholds "$$SURVIVORS_PERSPECTIVES_TWIN_THRESHOLDS"}
+
+$(BOOK_SRC)/chapters/twin_release.ipynb: NOTEBOOK_PARAMETERS += -p twin_dir $(TWIN_DIR)
+$(BOOK_SRC)/chapters/twin_release.ipynb: $(wildcard $(TWIN_DIR)/assessment/summary.json)
+endif
 
 # ---------------------------------------------------------------------------------------------
 .PHONY: data
@@ -233,10 +261,10 @@ format: | $(EDITABLE_STAMP) ## Fix code style in place (ruff)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# JupyterLab at the repository root with the project's kernel as the default; the derived
-# tables the course notebooks read are made first (the notebooks also make them if missing).
+# JupyterLab at the repository root with the project's kernel as the default; a notebook that
+# reads the derived tables makes them first when they are missing (notebook_inputs.py).
 .PHONY: lab
-lab: $(DERIVED) | $(EDITABLE_STAMP) ## Open JupyterLab at the repository root with the project's kernel
+lab: | $(EDITABLE_STAMP) ## Open JupyterLab at the repository root with the project's kernel
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
 		--MultiKernelManager.default_kernel_name=$(KERNEL) $(LAB_OPTIONS)
 
@@ -252,10 +280,10 @@ wheelhouse: ## Gather every locked package into WHEELHOUSE (default wheelhouse/)
 	$(PYTHON) $(INSTALL) gather --lock requirements.lock --out "$(or $(WHEELHOUSE),wheelhouse)" \
 		--platform $(WHEEL_PLATFORM) --python $(WHEEL_PYTHON) --project .
 
-.PHONY: lock
 # Resolved by the oldest supported Python (LOCK_PYTHON, Debian 12's python3 3.11.2 where it
 # has pip-tools), so that no pin needs a newer one.
 LOCK_PYTHON ?= $(PY)
+.PHONY: lock
 lock: | $(EDITABLE_STAMP) ## Re-resolve requirements.lock from pyproject.toml (needs the package registry)
 	$(LOCK_PYTHON) -m piptools compile --quiet --extra test --extra dev --extra cluster --strip-extras --no-emit-index-url \
 		--no-emit-find-links --output-file requirements.lock pyproject.toml

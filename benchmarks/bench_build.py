@@ -42,8 +42,9 @@ def remove_executed(pattern: str) -> None:
 
 
 def remove_html() -> None:
-    """Delete the built HTML so Jupyter Book runs again."""
-    shutil.rmtree(BUILD / "html", ignore_errors=True)
+    """Delete the published book (HTML, reports, derived copy) so Jupyter Book runs again."""
+    shutil.rmtree(BUILD / "releases", ignore_errors=True)
+    (BUILD / "current").unlink(missing_ok=True)
 
 
 def remove_validation() -> None:

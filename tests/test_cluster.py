@@ -71,29 +71,29 @@ def test_derive_with_an_unreachable_scheduler_exits_2_with_one_line_and_no_trace
     assert list(tmp_path.iterdir()) == []  # stopped before any work
 
 
-def test_the_makefile_passes_the_scheduler_and_workers_to_derive():
+def test_the_makefile_hands_the_scheduler_and_workers_over_in_the_environment():
     from survivors_perspectives import paths
 
+    lines = (paths.ROOT / "Makefile").read_text().splitlines()
+    assert "export DASK_SCHEDULER" in lines and "export DERIVE_WORKERS" in lines
+
+
+@pytest.mark.parametrize("workers", ["0", "two", "2; rm -rf /"])
+def test_derive_refuses_a_bad_worker_count_in_one_line(workers, tmp_path):
+    import os
+
     result = subprocess.run(
-        [
-            "make",
-            "-n",
-            "-W",
-            "src/survivors_perspectives/derive.py",
-            "data/derived/robustness.csv",
-            "DASK_SCHEDULER=tcp://node 1:8786",
-            "DERIVE_WORKERS=7",
-        ],
-        cwd=paths.ROOT,
+        [sys.executable, "-m", "survivors_perspectives.derive", "--out", str(tmp_path)],
         capture_output=True,
         text=True,
+        env={**os.environ, "DERIVE_WORKERS": workers},
         check=False,
     )
-    derive_lines = [
-        line for line in result.stdout.replace("\\\n", " ").splitlines() if ".derive " in line
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "derive: worker processes (--jobs, DERIVE_WORKERS) must be a whole number of 1 or "
+        f"more, found {workers!r}"
     ]
-    assert derive_lines, result.stdout + result.stderr
-    assert '--jobs 7 --dask-scheduler "tcp://node 1:8786"' in derive_lines[0]
 
 
 def test_replicates_are_identical_on_a_local_dask_cluster_and_here():

@@ -62,7 +62,7 @@ def test_missing_country_column_is_named(tmp_path):
 def test_makefile_include():
     text = makefile_include(["Albania", "Bosnia and Herzegovina"])
     assert "COUNTRY_SLUGS := albania bosnia-and-herzegovina\n" in text
-    assert "COUNTRY_NAME_bosnia-and-herzegovina := Bosnia and Herzegovina\n" in text
+    assert "COUNTRY_NAME_bosnia-and-herzegovina := 'Bosnia and Herzegovina'\n" in text
 
 
 def test_cli_reports_missing_file(tmp_path, capsys):

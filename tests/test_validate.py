@@ -6,12 +6,14 @@ what was found; several problems in one file are all listed.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import pandas as pd
 import pytest
 
 from survivors_perspectives import paths
+from survivors_perspectives.build_inputs import GIVEN_SURVEY, resolve
 from survivors_perspectives.validate import MIN_COUNTRY_RESPONDENTS, main, validate_inputs
 
 
@@ -272,9 +274,13 @@ def test_make_validate_stops_before_any_notebook(tmp_path, root, survey_text):
     result = subprocess.run(
         ["make", "book", f"DATA={path}"], cwd=root, capture_output=True, text=True, env=env
     )
-    assert result.returncode != 0
-    assert "column 'gender', row 1" in result.stderr
-    assert not (root / "builds" / "bad_survey" / "book" / "countries").exists()
+    run = root / resolve({GIVEN_SURVEY: str(path)})[3]
+    try:
+        assert result.returncode != 0
+        assert f"{path}: column 'gender', row 1" in result.stderr
+        assert not (run / "book" / "countries").exists()
+    finally:
+        shutil.rmtree(run, ignore_errors=True)
 
 
 # --- a country outside the study design -------------------------------------------------------
@@ -298,5 +304,6 @@ def test_a_country_outside_the_study_must_be_declared(tmp_path, root, survey_tex
     assert f"{path}: column 'country', row {peru[0] + 1} " in kenya[0]
     assert "declare a country outside the study with EXTRA_COUNTRIES=" in kenya[0]
     accepted = validate("EXTRA_COUNTRIES=Kenya")
+    shutil.rmtree(root / resolve({GIVEN_SURVEY: str(path)})[3], ignore_errors=True)
     assert accepted.returncode == 0, accepted.stderr
     assert f"valid: {path}" in accepted.stdout

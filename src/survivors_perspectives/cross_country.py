@@ -89,9 +89,19 @@ def recompute_published(
     ``p_adjusted`` adjusts the whole family of tests together (``method``, Holm by
     default). ``same_conclusion`` says whether our p is on the same side of 0.05 as the
     published one; ``same_conclusion_adjusted`` whether that still holds after adjustment.
+    A test the data cannot support (a valid file where everyone gave the same answer, or
+    nobody answered an optional question) is left out of the family.
     """
     published = reference.set_index("id")
-    results = {test.id: run_published_test(survey, test) for test in tests}
+    results = {}
+    for test in tests:
+        try:
+            results[test.id] = run_published_test(survey, test)
+        except stats.InsufficientDataError:
+            continue  # valid data that cannot support it; the replication table says why
+    tests = [test for test in tests if test.id in results]
+    if not tests:
+        return pd.DataFrame(columns=list(RECOMPUTED_COLUMNS))
     table = stats.results_frame(results, method=method)
     rows = []
     for test, (_, ours) in zip(tests, table.iterrows(), strict=True):
@@ -140,7 +150,10 @@ def assumption_checks(
     rows = []
     for test in tests:
         frame = frame_for_test(test, survey)
-        classic = run_published_test(survey, test, small_sample=False)
+        try:
+            classic = run_published_test(survey, test, small_sample=False)
+        except stats.InsufficientDataError:
+            continue  # see recompute_published
         if test.kind == CHI2:
             table = stats.crosstab(frame, test.row, test.col)
             expected = expected_freq(table.to_numpy())
@@ -206,9 +219,12 @@ def posthoc_all(
         group, _ = grouping(test)
         if frame[group].dropna().nunique() < 3:
             continue
-        if only_significant and run_published_test(survey, test, small_sample=False).p >= ALPHA:
-            continue
-        parts.append(posthoc(survey, test))
+        try:
+            if only_significant and run_published_test(survey, test, small_sample=False).p >= ALPHA:
+                continue
+            parts.append(posthoc(survey, test))
+        except stats.InsufficientDataError:
+            continue  # see recompute_published
     if not parts:
         return pd.DataFrame()
     return pd.concat(parts, ignore_index=True)

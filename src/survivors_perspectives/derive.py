@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -45,19 +47,38 @@ def build(
 ) -> dict[str, Path]:
     """Write the derived tables into ``out`` and return their paths."""
     from survivors_perspectives.conversations.schema import load_conversations
-    from survivors_perspectives.cross_country import run_for_robustness
     from survivors_perspectives.survey import load_survey
-    from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS
 
     reference = load_reference()
     out.mkdir(parents=True, exist_ok=True)
+    # Written aside and renamed into place only once every table is computed: a failed or
+    # interrupted run leaves the last good tables as they were (make keeps them: .PRECIOUS).
+    staging = Path(tempfile.mkdtemp(prefix=".derive-", dir=out))
+    try:
+        survey = load_survey(survey_path)
+        conversations = load_conversations(conversations_path)
+        replication.write_replication(reference, survey, conversations, staging / "replication.csv")
+        audit.write_audit(reference, staging / "audit.csv")
+        written = _robustness(reference, out, seeds, jobs, progress, scheduler)
+        for name in ("replication", "audit"):
+            os.replace(staging / f"{name}.csv", out / f"{name}.csv")
+            written[name] = out / f"{name}.csv"
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return dict(sorted(written.items(), key=lambda item: _ORDER.index(item[0])))
+
+
+_ORDER = ("replication", "audit", "robustness")
+
+
+def _robustness(
+    reference, out: Path, seeds: int, jobs: int | None, progress: bool, scheduler: str | None
+) -> dict[str, Path]:
+    """Run (or reuse) the robustness table; it writes its own files by rename."""
+    from survivors_perspectives.cross_country import run_for_robustness
+    from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS
+
     written = {}
-    survey = load_survey(survey_path)
-    conversations = load_conversations(conversations_path)
-    written["replication"] = out / "replication.csv"
-    replication.write_replication(reference, survey, conversations, written["replication"])
-    written["audit"] = out / "audit.csv"
-    audit.write_audit(reference, written["audit"])
     if seeds > 0:
         robustness.robustness(
             reference,
@@ -88,9 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--jobs",
-        type=int,
-        default=None,
-        help="worker processes (default: this machine's cores; with 'local', its workers)",
+        default=os.environ.get("DERIVE_WORKERS") or None,
+        help="worker processes (default: $DERIVE_WORKERS, else this machine's cores; with "
+        "'local', the local cluster's workers)",
     )
     parser.add_argument(
         "--dask-scheduler",
@@ -104,9 +125,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not path.is_file():
             print(f"derive: input file not found: {path}", file=sys.stderr)
             return 2
-    if args.jobs is not None and args.jobs < 1:
-        print(f"derive: --jobs must be 1 or more, found {args.jobs}", file=sys.stderr)
-        return 2
+    if args.jobs is not None:
+        if not str(args.jobs).isdigit() or int(args.jobs) < 1:
+            print(
+                f"derive: worker processes (--jobs, DERIVE_WORKERS) must be a whole number of "
+                f"1 or more, found {args.jobs!r}",
+                file=sys.stderr,
+            )
+            return 2
+        args.jobs = int(args.jobs)
     try:
         cluster.check(args.dask_scheduler if args.seeds > 0 else None)
         written = build(

@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from . import measures
+from .stats import InsufficientDataError
 from .survey.published_tests import TESTS_BY_ID
 
 COLUMNS = [
@@ -203,7 +204,11 @@ def compare(
             )
             rows.append({**record, "status": NOT_COMPUTABLE, "note": reason})
             continue
-        value = float(fn(frame))
+        try:
+            value = float(fn(frame))
+        except InsufficientDataError as error:
+            rows.append({**record, "status": NOT_COMPUTABLE, "note": f"not on these data: {error}"})
+            continue
         tol, status, note = _judge(row, value, frame if row.topic != "conversations" else None)
         conflict = conflicts.get(row.id)
         if row.topic == "conversations" and str(row.note).startswith(CONVERSATION_CONFLICT):

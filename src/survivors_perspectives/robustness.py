@@ -30,6 +30,7 @@ from joblib import Parallel, delayed
 from tqdm import tqdm  # plain text bar: tqdm.auto warns in a kernel without ipywidgets
 
 from survivors_perspectives import cluster, paths
+from survivors_perspectives.atomic_files import write_atomically
 
 #: Default number of generator seeds.
 DEFAULT_SEEDS = 200
@@ -238,7 +239,8 @@ def summarise(replicates: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, float_format="%.6f", lineterminator="\n")
+    text = frame.to_csv(index=False, float_format="%.6f", lineterminator="\n")
+    write_atomically(path, text.encode("utf-8"))
 
 
 def robustness(
@@ -295,7 +297,7 @@ def robustness(
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_csv(replicates, out_dir / REPLICATES_FILE)
     _write_csv(summary, summary_path)
-    key_path.write_text(key + "\n")
+    write_atomically(key_path, (key + "\n").encode("utf-8"))  # last: a partial run never matches
     return pd.read_csv(summary_path, dtype={"published_df": str, "published_p": str})
 
 

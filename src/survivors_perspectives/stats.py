@@ -87,6 +87,14 @@ class TestResult:
         }
 
 
+class InsufficientDataError(ValueError):
+    """A test that valid data cannot support: too few answered groups or categories.
+
+    A valid file may leave an optional question unanswered everywhere, or give every
+    respondent the same answer; callers report the test as not computable rather than fail.
+    """
+
+
 def _require_columns(frame: pd.DataFrame, columns: Sequence[str]) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -105,7 +113,7 @@ def crosstab(frame: pd.DataFrame, row: str, col: str) -> pd.DataFrame:
     table = pd.crosstab(data[row], data[col])
     table = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
     if table.shape[0] < 2 or table.shape[1] < 2:
-        raise ValueError(
+        raise InsufficientDataError(
             f"chi-square test of {row!r} by {col!r} needs at least 2 categories of each after "
             f"dropping missing answers; found a {table.shape[0]}x{table.shape[1]} table"
         )
@@ -241,7 +249,7 @@ def _groups(frame: pd.DataFrame, value: str, group: str) -> dict[object, np.ndar
     }
     groups = {key: vals for key, vals in groups.items() if len(vals) > 0}
     if len(groups) < 2:
-        raise ValueError(
+        raise InsufficientDataError(
             f"ANOVA of {value!r} by {group!r} needs at least 2 groups with answers; "
             f"found {len(groups)}"
         )

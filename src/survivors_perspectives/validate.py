@@ -15,11 +15,15 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from survivors_perspectives import paths
+from survivors_perspectives.countries import declared_country_problems
+from survivors_perspectives.problem_listing import MAX_LISTED
 
 #: A country with fewer respondents than this gets no chapter: percentages of a handful of
 #: people are both meaningless and disclosive.
@@ -56,7 +60,54 @@ def file_problems(path: Path) -> list[str]:
                 ]
     if len(lines) < 2:
         return [f"{path}: expected data rows after the header, found only the header"]
-    return []
+    return table_shape_problems(path, text)
+
+
+def _positions(positions: list[int]) -> str:
+    return ", ".join(map(str, positions[:-1])) + f" and {positions[-1]}"
+
+
+def table_shape_problems(path: Path, text: str) -> list[str]:
+    """Return what stops the text being one table: repeated header names and ragged rows.
+
+    A CSV parser would either stop at the first ragged row (a decimal comma written
+    unquoted, ``12,5``, or a trailing comma gives a row one field too long) or rename a
+    repeated column (``education.1``); here each is listed by its line in the file, with
+    the column's real name.
+    """
+    problems = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader)
+    seen: dict[str, list[int]] = {}
+    for position, name in enumerate(header, start=1):
+        seen.setdefault(name, []).append(position)
+    for name, positions in seen.items():
+        if len(positions) > 1:
+            problems.append(
+                f"{path}: line 1 (header), column {name!r}: expected each column once, "
+                f"found it {len(positions)} times (positions {_positions(positions)})"
+            )
+    ragged = 0
+    start = reader.line_num + 1
+    for fields in reader:
+        line, start = start, reader.line_num + 1
+        if fields == [] or len(fields) == len(header):
+            continue
+        ragged += 1
+        if ragged > MAX_LISTED:
+            continue
+        hint = (
+            "an unquoted comma inside a value (a decimal comma such as 12,5?) or a trailing comma"
+            if len(fields) > len(header)
+            else "a missing value or a line break inside an unquoted value"
+        )
+        problems.append(
+            f"{path}: line {line}: expected {len(header)} values (one per column of the "
+            f"header), found {len(fields)}; {hint}"
+        )
+    if ragged > MAX_LISTED:
+        problems.append(f"{path}: ... and {ragged - MAX_LISTED} more lines of the wrong length")
+    return problems
 
 
 def country_size_problems(survey, path: Path) -> list[str]:
@@ -100,8 +151,12 @@ def conversations_problems(path: Path) -> list[str]:
 
 
 def validate_inputs(survey: Path, conversations: Path) -> list[str]:
-    """Return every problem in both input files."""
-    return survey_problems(Path(survey)) + conversations_problems(Path(conversations))
+    """Return every problem in both input files and in the declared countries."""
+    return (
+        declared_country_problems()
+        + survey_problems(Path(survey))
+        + conversations_problems(Path(conversations))
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

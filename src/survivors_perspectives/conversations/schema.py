@@ -106,6 +106,10 @@ NESTED_THEMES: dict[str, str] = {
 }
 
 
+#: A participant id, matched in full: letters, digits, ".", "_" and "-".
+PARTICIPANT_ID = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+
+
 class ConversationsError(ValueError):
     """A conversations file or codebook that breaks the contract.
 
@@ -290,7 +294,10 @@ def _schema(themes: Iterable[str]) -> pa.DataFrameSchema:
     import pandera.pandas as pa
 
     columns: dict[str, pa.Column] = {
-        "participant_id": pa.Column(str, pa.Check.str_length(min_value=1), unique=True),
+        # Matched in full, so "SYN-C01\n" is refused rather than passing as a new id.
+        "participant_id": pa.Column(
+            str, pa.Check(lambda s: s.str.fullmatch(PARTICIPANT_ID)), unique=True
+        ),
         "country": pa.Column(str, pa.Check.isin(STUDY_COUNTRIES)),
         "age_at_conversation": pa.Column(
             "Int64", pa.Check.in_range(*AGE_AT_CONVERSATION), nullable=True
@@ -350,7 +357,7 @@ def _expected_text(column: str, check: str) -> str:
     if column in ALLOWED:
         return f"one of {', '.join(ALLOWED[column])}"
     if column == "participant_id":
-        return "a unique, non-empty id"
+        return "a unique, non-empty id of letters, digits, '.', '_' and '-'"
     if check.startswith("isin([0, 1])"):
         return "0 or 1"
     return check

@@ -15,6 +15,10 @@ import pandera.pandas as pa
 
 from .schema import AGE_BANDS, ASKED_IF, ASKED_IF_TEXT, COLUMNS, Column, dtype_of
 
+#: A respondent id: three capital letters, a hyphen and at least four digits, in full.
+ID_PATTERN = r"[A-Z]{3}-[0-9]{4,}"
+ID_TEXT = "an id of three capital letters, a hyphen and four or more digits (e.g. SYN-0001)"
+
 
 def _raw_schema() -> pa.DataFrameSchema:
     """Build the checks on the text as read, before conversion."""
@@ -30,7 +34,11 @@ def _raw_schema() -> pa.DataFrameSchema:
         elif col.kind == "integer":
             check = pa.Check.str_matches(r"^(\d+)?$", error="a whole number or empty")
         else:
-            check = pa.Check.str_matches(r"^.+$", error="a non-empty identifier")
+            # Matched in full: with re.match, "$" also matches before a final newline, so
+            # "SYN-0001\n" would pass and slip past the uniqueness check beside "SYN-0001".
+            check = pa.Check(
+                lambda s: s.str.fullmatch(ID_PATTERN), element_wise=False, error=ID_TEXT
+            )
         columns[col.name] = pa.Column(str, checks=check, nullable=False)
     return pa.DataFrameSchema(columns, strict=False, name="SurveyText")
 
@@ -89,7 +97,7 @@ def _column_schema(column: Column) -> pa.Column:
     if column.kind == "integer":
         checks.append(pa.Check.in_range(column.minimum, column.maximum))
     if column.kind == "id":
-        checks.append(pa.Check.str_matches(r"^[A-Z]{3}-\d{4,}$"))
+        checks.append(pa.Check(lambda s: s.str.fullmatch(ID_PATTERN), error=ID_TEXT))
     return pa.Column(
         dtype_of(column),
         checks=checks,

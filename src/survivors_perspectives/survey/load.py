@@ -45,7 +45,8 @@ def _format(problem: dict) -> str:
     if problem.get("row") is not None:
         where += f", row {problem['row']}"
         if problem.get("respondent_id"):
-            where += f" ({problem['respondent_id']})"
+            # Escaped: an id holding a newline would otherwise split the problem's line.
+            where += f" ({str(problem['respondent_id']).encode('unicode_escape').decode()})"
     return f"{problem['file']}: {where}: expected {problem['expected']}, found {problem['found']!r}"
 
 
@@ -88,6 +89,7 @@ def _problems_from(err: pandera.errors.SchemaErrors, path: Path, frame: pd.DataF
         if row is not None:
             if "respondent_id" in frame.columns:
                 respondent = frame["respondent_id"].iloc[row]
+                respondent = None if pd.isna(respondent) or respondent == "" else respondent
             if column in frame.columns:
                 found = frame[column].iloc[row]
         if found is None or (not isinstance(found, str) and pd.isna(found)) or found == "":
@@ -134,13 +136,21 @@ def _structure_problems(path: Path, header: list[str]) -> list[dict]:
                 }
             )
     if not problems and list(header) != list(COLUMN_NAMES):
+        # Name the first column out of place rather than print an 86-name header.
+        position, name = next(
+            (i, n)
+            for i, (n, want) in enumerate(zip(header, COLUMN_NAMES, strict=True))
+            if n != want
+        )
+        expected_at = COLUMN_NAMES.index(name)
+        after = f" (after {COLUMN_NAMES[expected_at - 1]!r})" if expected_at else " (first)"
         problems.append(
             {
                 "file": str(path),
-                "column": "(header)",
+                "column": name,
                 "row": None,
-                "expected": "columns in schema order",
-                "found": ", ".join(header),
+                "expected": f"this column at position {expected_at + 1}{after}, as in the codebook",
+                "found": f"position {position + 1}",
             }
         )
     return problems
