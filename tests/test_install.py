@@ -390,6 +390,11 @@ def test_every_direct_dependency_declares_the_floor_the_lowest_direct_run_instal
     assert set(floors) == set(environment.direct_requirements())
     # The lowest-direct run needed these (Welch's ANOVA in scipy.stats.f_oneway,
     # pandera.pandas, pandas wheels built for numpy 2, Axes.boxplot(orientation=...),
-    # frictionless 5.18's own jsonschema floor): lower floors did not work.
+    # frictionless 5.18's own jsonschema floor, nbconvert that works with mistune 3.1): lower
+    # floors did not work.
     assert (floors["scipy"], floors["pandera"], floors["pandas"]) == ("1.16", "0.24", "2.2.2")
-    assert (floors["matplotlib"], floors["jsonschema"]) == ("3.10", "4.20")
+    assert (floors["matplotlib"], floors["jsonschema"], floors["nbconvert"]) == (
+        "3.10",
+        "4.20",
+        "7.16.5",
+    )
