@@ -204,20 +204,7 @@ def test_government_scenarios_awareness(survey, raw, country):
 def test_no_section_table_shows_small_counts(survey):
     reference_exempt = {("Mexico", "Other")}
     for country in COUNTRIES:
-        for name in (
-            "respondents",
-            "caseloads",
-            "boys_and_girls",
-            "offenders",
-            "exchange",
-            "facilitation",
-            "forms_of_abuse",
-            "barriers",
-            "beliefs",
-            "government",
-            "scenarios",
-            "awareness",
-        ):
+        for name in cr.SURVEY_SECTIONS:
             for table in getattr(cr, name)(survey, country).tables:
                 for column in table.data.columns:
                     if not str(column).endswith("(n)"):

@@ -44,19 +44,7 @@ EVERYONE_FLAGS = [
     and c.name not in {"supported_boys", "supported_girls"}
 ]
 KERNEL = "survivors-perspectives"
-SECTIONS = (
-    "caseloads",
-    "boys_and_girls",
-    "offenders",
-    "exchange",
-    "facilitation",
-    "forms_of_abuse",
-    "barriers",
-    "beliefs",
-    "government",
-    "scenarios",
-    "awareness",
-)
+SECTIONS = cr.SURVEY_SECTIONS[1:]  # every section after the profile
 
 
 @pytest.fixture(scope="module")

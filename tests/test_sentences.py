@@ -201,21 +201,6 @@ def test_arrangements_paragraph_does_not_say_all_when_not_all(conversations):
 
 # --- the country sections, on every country in the data -----------------------------------------
 
-_SECTIONS = [
-    "respondents",
-    "caseloads",
-    "boys_and_girls",
-    "offenders",
-    "exchange",
-    "facilitation",
-    "forms_of_abuse",
-    "barriers",
-    "beliefs",
-    "government",
-    "scenarios",
-    "awareness",
-]
-
 
 @pytest.fixture(scope="module")
 def survey():
@@ -223,7 +208,7 @@ def survey():
 
 
 def _texts(frame: pd.DataFrame, country: str) -> dict[str, str]:
-    sections = {name: getattr(cr, name)(frame, country) for name in _SECTIONS}
+    sections = {name: getattr(cr, name)(frame, country) for name in cr.SURVEY_SECTIONS}
     sections["recommendations"] = cr.recommendations(sections, country)
     return {name: section.markdown() for name, section in sections.items()}
 

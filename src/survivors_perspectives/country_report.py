@@ -27,6 +27,22 @@ from survivors_perspectives.sentences import capitalise, share_or, shares
 from survivors_perspectives.survey import schema
 
 ALL = "All countries"
+
+#: The survey sections of a country chapter, in page order: the name of each section function.
+SURVEY_SECTIONS = (
+    "respondents",
+    "caseloads",
+    "boys_and_girls",
+    "offenders",
+    "exchange",
+    "facilitation",
+    "forms_of_abuse",
+    "barriers",
+    "beliefs",
+    "government",
+    "scenarios",
+    "awareness",
+)
 #: What a sentence says instead of a share that would reveal a count of one to four.
 WITHHELD_SHARE = "a share withheld to protect respondents"
 CHILD_GENDERS = {"Boys": "boys", "Girls": "girls"}
