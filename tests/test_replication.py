@@ -35,9 +35,41 @@ def test_status_and_values_come_from_fidelity_compare(inputs, table):
     direct = compare(*inputs).set_index("id")
     ours = table.set_index("id")
     assert (ours["status"] == direct.loc[ours.index, "status"]).all()
-    pd.testing.assert_series_equal(
-        ours["reproduced"], direct.loc[ours.index, "reproduced"], check_names=False
+    # Country figures are printed only where they equal the published one, on a country of
+    # the published size (disclosure control).
+    country = ours["scope"] != "all"
+    equal = (direct.loc[ours.index, "reproduced"] - ours["published"]).abs() < 0.5
+    shown = ~country | equal
+    assert (
+        ours.loc[country & ~equal & direct.loc[ours.index, "reproduced"].notna(), "reproduced"]
+        .isna()
+        .all()
     )
+    shown &= ours["reproduced"].notna() | direct.loc[ours.index, "reproduced"].isna()
+    pd.testing.assert_series_equal(
+        ours.loc[shown, "reproduced"],
+        direct.loc[ours.index[shown], "reproduced"],
+        check_names=False,
+    )
+    assert ours.loc[~shown, "reproduced"].isna().all()
+    assert ours.loc[~shown & ours["reproduced"].isna(), "note"].str.contains("value withheld").all()
+
+
+def test_a_ten_person_country_is_not_given_away_by_the_replication_table(inputs):
+    """80 % women of a 10-person Albania would say 2 men: the value is withheld."""
+    reference, survey, conversations = inputs
+    albania = survey.index[survey["country"] == "Albania"]
+    small = survey.drop(index=albania[10:])
+    table = replication.replication_table(reference, small, conversations).set_index("id")
+    direct = compare(reference, small, conversations).set_index("id")
+    for figure in (
+        "profile.gender.female.pct.albania",
+        "profile.education.masters_phd.pct.albania",
+    ):
+        assert direct.loc[figure, "reproduced"] in (80.0, 90.0)  # 8 and 9 of 10 people
+        assert pd.isna(table.loc[figure, "reproduced"])
+        assert pd.isna(table.loc[figure, "difference"])
+        assert "value withheld" in table.loc[figure, "note"]
 
 
 def test_summary_counts_add_up(table):

@@ -124,6 +124,22 @@ def _export_reports(executed_dir: Path, out: Path) -> None:
         raise BookBuildError(f"country reports: {error}") from None
 
 
+def audit_disclosure(source: Path, build_dir: Path) -> None:
+    """Audit the whole book's disclosure ledger; raise naming every leak (book not swapped).
+
+    The result is kept in ``<build-dir>/disclosure_audit.txt`` and printed to the build log.
+    """
+    from survivors_perspectives.disclosure.audit import DisclosureAuditError, audit_book
+
+    try:
+        result = audit_book(source, build_dir / "disclosure_audit.txt")
+    except DisclosureAuditError as error:
+        raise BookBuildError(
+            f"{error}the previous book in {build_dir / 'html'} is unchanged"
+        ) from None
+    print(result.report(), end="")
+
+
 def check_before_swap(release: Path) -> None:
     """Check a complete staged release before it replaces the book; raise to keep the old one.
 
@@ -230,6 +246,7 @@ def build_book(
             for table in sorted(derived_dir.glob("*.csv")):
                 shutil.copy2(table, staging / "derived" / table.name)
         check_before_swap(staging)
+        audit_disclosure(source, build_dir)
         swap_in(build_dir, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

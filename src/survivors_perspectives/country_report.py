@@ -23,6 +23,8 @@ import pandas as pd
 
 from survivors_perspectives import paths, plots, provenance, tables
 from survivors_perspectives.countries import COUNTRIES, check_country, slugify
+from survivors_perspectives.disclosure import ledger, policy
+from survivors_perspectives.disclosure.policy import WITHHELD_SHARE
 from survivors_perspectives.sentences import capitalise, share_or, shares
 from survivors_perspectives.survey import schema
 
@@ -43,8 +45,6 @@ SURVEY_SECTIONS = (
     "scenarios",
     "awareness",
 )
-#: What a sentence says instead of a share that would reveal a count of one to four.
-WITHHELD_SHARE = "a share withheld to protect respondents"
 CHILD_GENDERS = {"Boys": "boys", "Girls": "girls"}
 
 
@@ -172,16 +172,19 @@ def _flag(series: pd.Series) -> pd.Series:
 
 
 def _small(count: float) -> bool:
-    return tables.SMALL_MIN <= count <= tables.SMALL_MAX
+    return policy.is_small(count)
 
 
 def _pct(value: float) -> str:
     return WITHHELD_SHARE if pd.isna(value) else f"{value:.0f}%"
 
 
-def _count(value: int) -> str:
-    """Format a country-level count for a sentence, never stating 1 to 4."""
-    return "fewer than five" if _small(value) else f"{value}"
+def _count(value: int, base: int | None = None) -> str:
+    """Format a country-level count for a sentence, never stating 1 to 4.
+
+    Nor, beside its ``base``, a count whose complement is 1 to 4.
+    """
+    return policy.count_text(value, base)
 
 
 def _share(count: int, base: int) -> float:
@@ -189,8 +192,51 @@ def _share(count: int, base: int) -> float:
 
 
 def _safe_share(count: int, base: int) -> float:
-    """Return a share to draw or state at country level, or NaN when its count is 1 to 4."""
-    return float("nan") if _small(count) else _share(count, base)
+    """Return a share to draw or state at country level, or NaN if it reveals 1 to 4.
+
+    A count of 1 to 4 is revealed by a share of its own or of its complement in the base.
+    """
+    return _share(count, base) if policy.share_allowed(count, base) else float("nan")
+
+
+def _stated(where: str, part: pd.DataFrame, base: pd.DataFrame, value: float) -> float:
+    """Record a share a sentence or figure states (with whom it counts) and return it."""
+    ledger.record(ledger.share_entry(where, part, base, _pct(value)))
+    return value
+
+
+def _stated_count(where: str, part: pd.DataFrame, base: pd.DataFrame) -> str:
+    """Return the count of ``part`` for a sentence beside its ``base``, and record it.
+
+    The sentence states the number, "fewer than five" or "all but fewer than five"
+    (:func:`policy.count_text`); the ledger gets what that reveals about ``part`` and about
+    the rest of ``base``, a group of its own (those who did not answer, say).
+    """
+    ids = ledger.id_column(base)
+    rest = base[~base[ids].isin(part[ids])]
+    text = policy.count_text(len(part), len(base))
+    if text == policy.FEW:
+        shown = [ledger.count_entry(where, part, policy.SUPPRESSED)]
+        shown.append(ledger.category_entry(f"{where} (the rest)", rest))
+    elif text.startswith("all but"):
+        shown = [ledger.count_entry(f"{where} (the rest)", rest, policy.SUPPRESSED)]
+        shown.append(ledger.category_entry(where, part))
+    else:
+        shown = [ledger.count_entry(where, part, text)]
+        shown.append(ledger.category_entry(f"{where} (the rest)", rest))
+    shown.append(ledger.partition_entry(f"{where} (and the rest)", base, [part, rest]))
+    ledger.record(shown)
+    return text
+
+
+def _by_value(rows: pd.DataFrame, columns: Mapping[str, str]) -> tables.Members:
+    """Return the rows behind cell (category, label): ``rows[columns[label]] == category``."""
+    return lambda category, label: rows[rows[columns[label]] == category]
+
+
+def _by_flag(rows: pd.DataFrame, flags: Mapping[str, str], column: str | None = None):
+    """Return the rows behind cell (label, column): those with ``flags[label]`` set."""
+    return lambda label, col: rows[_flag(rows[flags[label]])]
 
 
 def _guarded_share(counts: pd.Series, hidden: pd.Series, members) -> float:
@@ -281,12 +327,15 @@ def respondents(
         extra.loc[tables.TOTAL] = "100%"
         parts[block] = tables.count_table(
             counts.to_frame(label),
-            caption=block,
+            caption=f"Profile of respondents in {country}: {block}",
             exempt=exempt,
             add_total="row",
             percent="total",
             extra=extra,
+            population=len(rows),
+            members=_by_value(rows, {label: column}),
         )
+        parts[block].caption = block
     table = tables.stack_tables(
         parts,
         caption=f"Profile of the frontline support workers who responded in {country}, "
@@ -382,11 +431,23 @@ CASELOAD_BANDS = {
 }
 
 
+#: The row of respondents who left a slider empty: a group like any band, so a small one is
+#: hidden with its partners rather than left to be worked out from the country's total.
+NO_ANSWER = "No answer"
+
+
 def _band_counts(values: pd.Series) -> pd.Series:
-    values = pd.to_numeric(values, errors="coerce").dropna()
-    return pd.Series(
-        {name: int(values.between(lo, hi).sum()) for name, (lo, hi) in CASELOAD_BANDS.items()}
-    )
+    values = pd.to_numeric(values, errors="coerce")
+    counts = {name: int(values.between(lo, hi).sum()) for name, (lo, hi) in CASELOAD_BANDS.items()}
+    return pd.Series({**counts, NO_ANSWER: int(values.isna().sum())})
+
+
+def _in_band(values: pd.Series, band: str) -> pd.Series:
+    """Return the rows of ``values`` in a band of :data:`CASELOAD_BANDS` (or unanswered)."""
+    values = pd.to_numeric(values, errors="coerce")
+    if band == NO_ANSWER:
+        return values.isna()
+    return values.between(*CASELOAD_BANDS[band]).fillna(False)
 
 
 def mean_or_nan(values: pd.Series) -> float:
@@ -429,12 +490,23 @@ def caseloads(frame: pd.DataFrame, country: str) -> Section:
             "Online among exploitation cases (n)": _band_counts(online),
         }
     )
+    band_columns = {
+        "Exploitation in caseload (n)": exploitation,
+        "Online among exploitation cases (n)": online,
+    }
     table = tables.count_table(
         counts,
         caption=f"Respondents in {country} by share of cases, in bands of the 0-100 slider",
         add_total="row",
         percent="total",
         index_name="Share of cases",
+        population=len(rows),
+        members=lambda band, col: rows[_in_band(band_columns[col], band).to_numpy(bool)],
+    )
+    answered = _stated_count(
+        f"caseloads text: respondents in {country} who answered the online share",
+        rows[online.notna().to_numpy(bool)],
+        rows,
     )
     first = (
         f"On average, respondents in {country} placed {_pct(values['exploitation_mean'])} "
@@ -446,7 +518,7 @@ def caseloads(frame: pd.DataFrame, country: str) -> Section:
             f" Of those cases, an average of {_pct(values['online_mean'])} involved digital "
             f"technology, {_difference(values['online_mean'], values['online_mean.all'])} the "
             f"six-country average of {_pct(values['online_mean.all'])}; "
-            f"{int(values['online_answered'])} respondents answered that question. Taken "
+            f"{answered} respondents answered that question. Taken "
             "together, about "
             f"{_pct(values['technology_share_of_caseload'])} of a typical worker's whole "
             "caseload involved sexual exploitation with a technology element."
@@ -484,15 +556,21 @@ def boys_and_girls(frame: pd.DataFrame, country: str) -> Section:
     values: dict[str, float] = {}
     counts = {}
     records = []
+    groups: dict[str, dict[str, pd.DataFrame]] = {}
     for label, sex in CHILD_GENDERS.items():
         supported = _flag(rows[f"supported_{sex}"])
         online = pd.to_numeric(rows[f"{sex}_online_pct"], errors="coerce")
         any_online = int((online > 0).sum())
+        groups[f"{label} (n)"] = {
+            "Supported in the past year": rows[supported.to_numpy(bool)],
+            "Supported in online cases": rows[(online > 0).fillna(False).to_numpy(bool)],
+            "Online in more than half of these cases": rows[
+                (online > 50).fillna(False).to_numpy(bool)
+            ],
+        }
         values[f"{sex}.supported"] = float(supported.sum())
         values[f"{sex}.any_online"] = float(any_online)
-        values[f"{sex}.any_online_pct"] = _safe_share(any_online, int(supported.sum()))
         values[f"{sex}.online_mean"] = float(online.mean())
-        values[f"{sex}.over_half"] = _safe_share(int((online > 50).sum()), int(supported.sum()))
         counts[f"{label} (n)"] = pd.Series(
             {
                 "Supported in the past year": int(supported.sum()),
@@ -507,26 +585,45 @@ def boys_and_girls(frame: pd.DataFrame, country: str) -> Section:
             records.append({"age": band_label, "group": label, "value": mean})
     only_girls = int((~_flag(rows["supported_boys"])).sum())
     values["only_girls"] = float(only_girls)
+    # n minus the workers who supported boys (or girls) is a count too: when it is 1 to 4,
+    # the table hides the number who supported them (percent="base" does so).
     table = tables.count_table(
         pd.DataFrame(counts),
         caption=f"Respondents in {country} who supported boys and girls",
         percent="base",
         percent_base=n,
         note=f"Percentages are of all {n} respondents in {country}.",
+        population=len(rows),
+        members=lambda row, col: groups[col][row],
+        base_members=lambda col: rows,
     )
-    # n minus the workers who supported boys (or girls) is a count too: when it is 1 to 4,
-    # the number who supported them must not be shown either.
     for label, sex in CHILD_GENDERS.items():
-        if _small(n - int(values[f"{sex}.supported"])):
-            cell = ("Supported in the past year", f"{label} (n)")
-            table.data.loc[cell] = tables.COMPLEMENTARY
-            table.data.loc[cell[0], f"{label} (%)"] = tables.WITHHELD
-            table.hidden.loc[cell] = True
-            table.hidden.loc[cell[0], f"{label} (%)"] = True
-            if tables.SUPPRESSION_NOTE not in table.note:
-                table.note = f"{table.note} {tables.SUPPRESSION_NOTE}".strip()
-    boys_supported = (
-        "all but fewer than five" if _small(only_girls) else _count(int(values["boys.supported"]))
+        # A share of those who supported boys (girls) and its count give the base back:
+        # withheld when the table hides that base.
+        base_hidden = bool(table.hidden.loc["Supported in the past year", f"{label} (n)"])
+        base = groups[f"{label} (n)"]["Supported in the past year"]
+        for key, row in (
+            ("any_online_pct", "Supported in online cases"),
+            ("over_half", "Online in more than half of these cases"),
+        ):
+            part = groups[f"{label} (n)"][row]
+            share = float("nan") if base_hidden else _safe_share(len(part), len(base))
+            values[f"{sex}.{key}"] = _stated(
+                f"boys and girls text: {row.lower()}, share of those who supported "
+                f"{label.lower()}, {country}",
+                part,
+                base,
+                share,
+            )
+    boys_supported = _stated_count(
+        f"boys and girls text: respondents in {country} who supported boys",
+        groups["Boys (n)"]["Supported in the past year"],
+        rows,
+    )
+    only_girls_text = _stated_count(
+        f"boys and girls text: respondents in {country} who supported girls only",
+        rows[(~_flag(rows["supported_boys"])).to_numpy(bool)],
+        rows,
     )
     figure = plots.compare_bars(
         pd.DataFrame(records),
@@ -542,7 +639,7 @@ def boys_and_girls(frame: pd.DataFrame, country: str) -> Section:
     )
     text = [
         f"Of the {n} respondents in {country}, {boys_supported} had "
-        f"supported boys in the past year and {_count(only_girls)} had supported girls only. "
+        f"supported boys in the past year and {only_girls_text} had supported girls only. "
         + share_or(
             values["boys.any_online_pct"],
             "Among those who supported boys, {} had seen at least one boy in a case of "
@@ -589,8 +686,20 @@ def offenders(frame: pd.DataFrame, country: str) -> Section:
     nationality = (
         rows["offender_nationality"].value_counts().reindex(schema.NATIONALITY, fill_value=0)
     )
-    answered = int(nationality.sum())
-    values["foreign_share"] = _safe_share(int(nationality["Another country"]), answered)
+    answered_rows = rows[rows["offender_nationality"].notna().to_numpy(bool)]
+    answered = _stated_count(
+        f"offenders text: respondents in {country} who answered on offenders' nationality",
+        answered_rows,
+        rows,
+    )
+    values["foreign_share"] = _stated(
+        f"offenders text: offenders more often from another country, {country}",
+        rows[(rows["offender_nationality"] == "Another country").to_numpy(bool)],
+        answered_rows,
+        _safe_share(int(nationality["Another country"]), len(answered_rows))
+        if answered.isdigit()
+        else float("nan"),
+    )
     relationship = pd.DataFrame(
         {
             f"{label} (n)": rows[f"{sex}_offender_relationship"]
@@ -606,6 +715,14 @@ def offenders(frame: pd.DataFrame, country: str) -> Section:
         add_total="row",
         percent="total",
         index_name="Relationship",
+        population=len(rows),
+        members=_by_value(
+            rows,
+            {
+                f"{label} (n)": f"{sex}_offender_relationship"
+                for label, sex in CHILD_GENDERS.items()
+            },
+        ),
     )
     top = {
         label: relationship[f"{label} (n)"].sort_values(ascending=False, kind="stable").index[0]
@@ -651,6 +768,10 @@ def _boys_girls_counts(rows: pd.DataFrame, suffix: str, categories) -> pd.DataFr
     )
 
 
+def _boys_girls_columns(suffix: str) -> dict[str, str]:
+    return {f"{label} (n)": f"{sex}_{suffix}" for label, sex in CHILD_GENDERS.items()}
+
+
 def exchange(frame: pd.DataFrame, country: str) -> Section:
     """Summarise what was most commonly exchanged in cases with boys and with girls."""
     rows = country_rows(frame, country)
@@ -661,6 +782,8 @@ def exchange(frame: pd.DataFrame, country: str) -> Section:
         add_total="row",
         percent="total",
         index_name="Exchanged",
+        population=len(rows),
+        members=_by_value(rows, _boys_girls_columns("exchange")),
     )
     values: dict[str, float] = {}
     records = []
@@ -731,6 +854,8 @@ def facilitation(frame: pd.DataFrame, country: str) -> Section:
         add_total="row",
         percent="total",
         index_name="Facilitator involved",
+        population=len(rows),
+        members=_by_value(rows, _boys_girls_columns("facilitator")),
     )
     values = {}
     for label, sex in CHILD_GENDERS.items():
@@ -766,12 +891,17 @@ FORMS = {
 }
 
 
+_FORM_KEYS = {name: key for key, name in FORMS.items()}
+_FORM_SEX = {f"{label} (n)": sex for label, sex in CHILD_GENDERS.items()}
+
+
 def forms_of_abuse(frame: pd.DataFrame, country: str) -> Section:
     """Forms of online abuse respondents had supported, for boys and for girls."""
     rows = country_rows(frame, country)
-    counts, bases, values, records = {}, {}, {}, []
+    counts, bases, values, records, asked_rows = {}, {}, {}, [], {}
     for label, sex in CHILD_GENDERS.items():
         asked = pd.to_numeric(rows[f"{sex}_online_pct"], errors="coerce") > 0
+        asked_rows[f"{label} (n)"] = rows[asked.fillna(False).to_numpy(bool)]
         base = int(asked.sum())
         bases[f"{label} (n)"] = base
         counts[f"{label} (n)"] = pd.Series(
@@ -793,6 +923,11 @@ def forms_of_abuse(frame: pd.DataFrame, country: str) -> Section:
         note=f"Percentages are of respondents with online cases: {bases['Girls (n)']} for "
         f"girls and {bases['Boys (n)']} for boys.",
         index_name="Form",
+        population=len(rows),
+        members=lambda name, col: asked_rows[col][
+            _flag(asked_rows[col][f"{_FORM_SEX[col]}_form_{_FORM_KEYS[name]}"]).to_numpy(bool)
+        ],
+        base_members=lambda col: asked_rows[col],
     )
     figure = plots.compare_bars(
         pd.DataFrame(records),
@@ -873,6 +1008,9 @@ def barriers(frame: pd.DataFrame, country: str, top: int = 5) -> Section:
         percent_base=n,
         extra=extra,
         index_name="Factor",
+        population=len(rows),
+        members=_by_flag(rows, {r.label: c for c, r in head.iterrows()}),
+        base_members=lambda col: rows,
     )
     plot = pd.DataFrame(
         [
@@ -923,6 +1061,9 @@ def beliefs(frame: pd.DataFrame, country: str) -> Section:
         percent_base=n,
         extra=extra,
         index_name="Belief or practice",
+        population=len(rows),
+        members=_by_flag(rows, {r.label: c for c, r in shares.iterrows()}),
+        base_members=lambda col: rows,
     )
     values = {c: _safe_share(int(r["count"]), n) for c, r in shares.iterrows()}
     first = shares.iloc[0]
@@ -951,11 +1092,16 @@ def government(frame: pd.DataFrame, country: str) -> Section:
         }
     ).T
     counts.columns = [f"{rating} (n)" for rating in schema.RATING]
+    _area_columns = {labels[c].capitalize(): c for c in columns}
     table = tables.count_table(
         counts,
         caption=f"Ratings of government action by area, respondents in {country}",
         add_total="column",
         index_name="Area",
+        population=len(rows),
+        members=lambda area, col: rows[
+            (rows[_area_columns[area]] == col.removesuffix(" (n)")).to_numpy(bool)
+        ],
     )
     values, records = {}, []
     low_columns = ["None (n)", "Poor (n)"]
@@ -1021,6 +1167,9 @@ SCENARIOS = {
 }
 
 
+_SCENARIO_COLUMNS = {label: column for column, label in SCENARIOS.items()}
+
+
 def scenarios(frame: pd.DataFrame, country: str) -> Section:
     """Answers to the hypothetical scenarios that tested knowledge of online abuse."""
     rows = country_rows(frame, country)
@@ -1036,6 +1185,10 @@ def scenarios(frame: pd.DataFrame, country: str) -> Section:
         caption=f"Answers to the scenario questions, {country}",
         add_total="column",
         index_name="Scenario",
+        population=len(rows),
+        members=lambda label, col: rows[
+            (rows[_SCENARIO_COLUMNS[label]] == col.removesuffix(" (n)")).to_numpy(bool)
+        ],
     )
     values = {}
     answer_columns = [f"{answer} (n)" for answer in schema.YES_NO_DK]
@@ -1099,6 +1252,8 @@ def awareness(frame: pd.DataFrame, country: str) -> Section:
         percent="total",
         extra=extra,
         index_name="Rating",
+        population=len(rows),
+        members=_by_value(rows, {f"{country} (n)": "public_awareness"}),
     )
     hidden = table.hidden[f"{country} (n)"].drop(tables.TOTAL)
     values = {

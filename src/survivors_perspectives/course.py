@@ -13,6 +13,7 @@ arranges their results for reading.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Sequence
 
 import numpy as np
@@ -21,6 +22,9 @@ from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
 from survivors_perspectives import stats as sp_stats
+from survivors_perspectives.disclosure import ledger
+from survivors_perspectives.disclosure.policy import share_allowed
+from survivors_perspectives.disclosure.suppression import suppress_counts
 
 #: Confidence level of every interval in the course.
 CONFIDENCE = 0.95
@@ -188,10 +192,16 @@ def composition(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.D
     DataFrame
         Columns ``n``, ``base``, ``percent``, ``ci_low``, ``ci_high``, indexed by the answer
         (and the group first, when ``by`` is given). Declared answers nobody chose are kept
-        with a count of zero, so every table has the same rows.
+        with a count of zero, so every table has the same rows. Within a group (a country,
+        say), a count whose own size or whose rest in the group is 1 to 4 is withheld with
+        its share and interval (NaN): a share beside its base gives the count back. Shares
+        by group are recorded in the disclosure ledger as the page shows them (one decimal).
     """
     _require(frame, [column] + ([by] if by else []), "composition")
-    data = frame[[column] + ([by] if by else [])].dropna(subset=[column])
+    keep = [column] + ([by] if by else [])
+    if by and _has_ids(frame):
+        keep.append(ledger.id_column(frame))
+    data = frame[keep].dropna(subset=[column])
     groups = data.groupby(by, observed=True, sort=True) if by else [(None, data)]
     pieces = []
     for key, part in groups:
@@ -202,24 +212,76 @@ def composition(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.D
             counts = counts.sort_index()
         base = int(counts.sum())
         rows = []
+        withheld = _withheld_answers(counts) if by else set()
+        if by and _has_ids(part):
+            ledger.record(
+                ledger.partition_entry(
+                    f"composition of {column} by {by}: {key}",
+                    part,
+                    [part[(part[column] == answer).to_numpy(bool)] for answer in counts.index],
+                )
+            )
         for answer, n in counts.items():
             low, high = proportion_interval(int(n), base)
-            rows.append(
-                {
-                    "answer": answer,
-                    "n": int(n),
-                    "base": base,
-                    "percent": 100 * n / base,
-                    "ci_low": low,
-                    "ci_high": high,
-                }
-            )
+            row = {
+                "answer": answer,
+                "n": int(n),
+                "base": base,
+                "percent": 100 * n / base,
+                "ci_low": low,
+                "ci_high": high,
+            }
+            if answer in withheld:
+                row.update(n=np.nan, percent=np.nan, ci_low=np.nan, ci_high=np.nan)
+            if by and _has_ids(part):
+                _record_share(part, column, answer, by, key, row["percent"])
+            rows.append(row)
         piece = pd.DataFrame(rows)
         if by:
             piece.insert(0, by, key)
         pieces.append(piece)
     out = pd.concat(pieces, ignore_index=True)
     return out.set_index([by, "answer"] if by else "answer")
+
+
+def _withheld_answers(counts: pd.Series) -> set:
+    """Return the answers of one group whose count and share are withheld.
+
+    A count of 1 to 4, a count whose rest in the group is 1 to 4, and the partners that
+    secondary suppression hides so the group's size cannot give a hidden count back.
+    """
+    table = counts.astype(int).to_frame("n")
+    table.loc[_GROUP_TOTAL] = int(counts.sum())
+    _display, hidden = suppress_counts(table, total_row=_GROUP_TOTAL)
+    base = int(counts.sum())
+    return {
+        answer
+        for answer, n in counts.items()
+        if hidden.loc[answer, "n"] or not share_allowed(int(n), base)
+    }
+
+
+_GROUP_TOTAL = "__group_total__"
+
+
+def _has_ids(frame: pd.DataFrame) -> bool:
+    return any(c in frame.columns for c in ledger.ID_COLUMNS.values())
+
+
+def _record_share(part: pd.DataFrame, column: str, answer, by: str, key, percent: float):
+    """Record a group's share as the course pages show it (rounded to one decimal)."""
+    where = f"composition of {column} by {by}: {answer}, {key}"
+    chosen = part[(part[column] == answer).to_numpy(bool)]
+    shown = "–" if pd.isna(percent) else f"{round(float(percent), 1):.1f}"
+    ids = ledger.id_column(part)
+    rest = part[~part[ids].isin(chosen[ids])]
+    ledger.record(
+        [
+            ledger.share_entry(where, chosen, part, shown),
+            ledger.category_entry(f"{where} (the rest of the group)", rest),
+            ledger.partition_entry(f"{where} (the group)", part, [chosen, rest]),
+        ]
+    )
 
 
 def interval_widths(share: float, sizes: Sequence[int]) -> pd.DataFrame:
@@ -558,10 +620,22 @@ def across_seeds(seeds: Sequence[int], generate=None) -> pd.DataFrame:
     return out.rename_axis("measure")
 
 
+#: "19 of 80" in an assumption's text: a count of a country's synthetic respondents.
+_COUNT_OF = re.compile(r"\b\d+ of \d+\b")
+
+
 def assumptions_table(spec) -> pd.DataFrame:
-    """Return the generator's declared assumptions, one row each (what about, and why)."""
+    """Return the generator's declared assumptions, one row each (what about, and why).
+
+    An assumption may state a count in a country ("Peru 19 of 80" master's degrees); the
+    page would print it beside the country chapter that hides a neighbouring cell, and the
+    difference would give that cell away. Such counts are replaced by words here.
+    """
     table = pd.DataFrame(
-        [{"about": note.about, "assumption": note.text} for note in spec.assumptions]
+        [
+            {"about": note.about, "assumption": _COUNT_OF.sub("a count withheld", note.text)}
+            for note in spec.assumptions
+        ]
     )
     table.index = pd.RangeIndex(1, len(table) + 1, name="number")
     return table

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from survivors_perspectives import paths
 from survivors_perspectives.atomic_files import write_atomically
+from survivors_perspectives.disclosure import ledger
 
 DEFAULT_KERNEL = "survivors-perspectives"
 DEFAULT_TIMEOUT_SECONDS = 600
@@ -92,6 +95,11 @@ def execute_notebook(
     if not template.is_file():
         raise NotebookExecutionError(f"{template}: template notebook not found")
     log_handler = _attach_log(log_dir, output)
+    # The kernel inherits this environment: it appends the page's disclosure ledger here.
+    handle, ledger_path = tempfile.mkstemp(prefix="ledger-", suffix=".jsonl")
+    os.close(handle)
+    previous_ledger = os.environ.get(ledger.ENV)
+    os.environ[ledger.ENV] = ledger_path
     try:
         try:
             notebook = papermill.execute_notebook(
@@ -117,7 +125,13 @@ def execute_notebook(
                 f"{template} stopped ({type(error).__name__}); {output} left unchanged\n"
                 f"{_strip_ansi(str(error)).strip()}"
             ) from None
+        entries = ledger.read_lines(ledger_path)
     finally:
+        if previous_ledger is None:
+            os.environ.pop(ledger.ENV, None)
+        else:
+            os.environ[ledger.ENV] = previous_ledger
+        Path(ledger_path).unlink(missing_ok=True)
         if log_handler is not None:
             logging.getLogger("papermill").removeHandler(log_handler)
             log_handler.close()
@@ -128,6 +142,10 @@ def execute_notebook(
         input_path=str(template), output_path=str(output)
     )
     finalise_notebook(notebook, title=title)
+    # The ledger travels with the page: a page not executed again keeps its own.
+    notebook.metadata.setdefault("survivors_perspectives", {})[ledger.METADATA_KEY] = ledger.pack(
+        entries
+    )
     text = nbformat.writes(notebook)
     write_atomically(output, (text if text.endswith("\n") else text + "\n").encode("utf-8"))
     return output

@@ -13,6 +13,7 @@ import pandas as pd
 from survivors_perspectives import plots, tables
 from survivors_perspectives.countries import slugify
 from survivors_perspectives.country_report import ALL, Section, countries_of, mean_or_nan
+from survivors_perspectives.disclosure import policy
 
 #: Profile shares compared across countries: label -> (column, answer).
 PROFILE_SHARES: dict[str, tuple[str, str]] = {
@@ -25,26 +26,24 @@ PROFILE_SHARES: dict[str, tuple[str, str]] = {
 }
 
 
-def _small(count: int) -> bool:
-    return tables.SMALL_MIN <= count <= tables.SMALL_MAX
-
-
-def _share(mask: pd.Series, published: float | None = None) -> float:
+def _share(mask: pd.Series, published: tuple[float, float] | None = None) -> float:
     """Return the percentage true, or NaN when it would reveal one to four people.
 
     A share reveals its count, and, with the country's size known, the count of everyone
-    else; either being 1 to 4 withholds it, unless the report published this very share
-    (``published``, compared after rounding).
+    else; either being 1 to 4 withholds it (:func:`policy.share_allowed`), unless the report
+    published this very share of a base of this very size (``published``: value and base;
+    80 % of a 10-person country is not the report's 80 % of 50).
     """
     count, base = int(mask.sum()), len(mask)
     if base == 0:
         return float("nan")
     share = 100 * count / base
-    if published is not None and round(share) == round(published):
-        return share
-    if _small(count) or _small(base - count):
-        return float("nan")
-    return share
+    same = published is not None and round(share) == round(published[0])
+    return (
+        share
+        if policy.share_allowed(count, base, published=same and published[1] == base)
+        else float("nan")
+    )
 
 
 #: Reference ids (before the country slug) of the country shares the report published.
@@ -56,12 +55,18 @@ _PUBLISHED_SHARES = {
 }
 
 
-def _published_share(reference: pd.DataFrame | None, label: str, country: str) -> float | None:
+def _published_share(
+    reference: pd.DataFrame | None, label: str, country: str
+) -> tuple[float, float] | None:
+    """Return the share the report published for a country, with its base (or None)."""
     if reference is None or label not in _PUBLISHED_SHARES:
         return None
     ref_id = f"{_PUBLISHED_SHARES[label]}.{slugify(country)}"
-    found = reference.loc[reference["id"] == ref_id, "value"]
-    return float(found.iloc[0]) if len(found) else None
+    found = reference.loc[reference["id"] == ref_id, ["value", "base"]]
+    if not len(found):
+        return None
+    value, base = pd.to_numeric(found.iloc[0], errors="coerce")
+    return float(value), float(base)
 
 
 def sample_by_country(frame: pd.DataFrame) -> Section:

@@ -71,8 +71,58 @@ def replication_table(
         if column not in table:
             table[column] = pd.NA
     table["status"] = table["status"].fillna(NOT_COMPUTABLE)
+    table = _withhold_unpublished_country_values(table, reference, survey, conversations)
     table = table.sort_values("id", kind="stable")
     return table[list(REPLICATION_COLUMNS)].reset_index(drop=True)
+
+
+#: The note of a country figure withheld by the disclosure policy.
+WITHHELD_NOTE = (
+    "value withheld: a country figure that differs from the published one could reveal a "
+    "count of one to four people (disclosure control)"
+)
+
+
+def _withhold_unpublished_country_values(
+    table: pd.DataFrame, reference: pd.DataFrame, survey: pd.DataFrame, conversations
+) -> pd.DataFrame:
+    """Blank the recomputed value of each country figure the report did not publish as is.
+
+    See :func:`survivors_perspectives.disclosure.policy.country_figure_allowed`: the data's
+    country size (respondents, or participants for the conversations) must be the figure's
+    published base. The status (reproduced or not) stays, so the comparison still counts.
+    """
+    from survivors_perspectives.disclosure.policy import country_figure_allowed
+
+    sizes = {"survey": survey["country"].value_counts().to_dict()}
+    if conversations is not None and "country" in conversations:
+        sizes["conversations"] = conversations["country"].value_counts().to_dict()
+    bases = reference.drop_duplicates("id").set_index("id")["base"]
+    data_base = [
+        sizes.get("conversations" if topic == "conversations" else "survey", {}).get(scope)
+        for topic, scope in zip(table["topic"], table["scope"], strict=True)
+    ]
+    published_base = pd.to_numeric(table["id"].map(bases), errors="coerce")
+    table = table.copy()
+    computed = table["reproduced"].notna()
+    allowed = [
+        country_figure_allowed(scope, value, published, size, base)
+        for scope, value, published, size, base in zip(
+            table["scope"],
+            table["reproduced"],
+            table["published"],
+            data_base,
+            published_base,
+            strict=True,
+        )
+    ]
+    withhold = computed & ~pd.Series(allowed, index=table.index)
+    table.loc[withhold, ["reproduced", "difference"]] = float("nan")
+    notes = table.loc[withhold, "note"].fillna("").astype(str)
+    table.loc[withhold, "note"] = [
+        f"{note}; {WITHHELD_NOTE}" if note else WITHHELD_NOTE for note in notes
+    ]
+    return table
 
 
 def write_replication(

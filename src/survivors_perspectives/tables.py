@@ -1,10 +1,10 @@
-"""Disclosure control and styled tables for country-level results.
+"""Styled tables for country-level results, with disclosure control applied.
 
 A country sample of 49 to 91 frontline support workers is small enough that a cell of one
-to four people can point at a colleague. Such cells are shown as ``"<5"``, unless the report
-already published that very number (nothing more is disclosed by repeating it). Where a row
-or column total is shown, a single hidden cell could be recovered by subtraction, so a second
-cell of the same line is hidden too (complementary suppression).
+to four people can point at a colleague. The rule and its secondary suppression live in
+:mod:`survivors_perspectives.disclosure` (re-exported here for the notebooks); a table made
+by :func:`count_table` applies them and records every cell, total and percentage it shows
+in the disclosure ledger, with whom it counts, for the whole-book audit.
 
 Tables are rendered with pandas' Styler into self-contained HTML (no external assets). Cells
 that were suppressed carry the class ``suppressed`` and small cells shown because the report
@@ -16,185 +16,52 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-#: Smallest and largest count that must not be shown at country level.
-SMALL_MIN = 1
-SMALL_MAX = 4
-#: What a suppressed count shows.
-SUPPRESSED = "<5"
-#: What a cell hidden only to protect another (complementary suppression) shows: it is
-#: not small itself, so showing it as "<5" would be false.
-COMPLEMENTARY = "x"
-#: What a percentage or other derived value shows when its count is suppressed.
-WITHHELD = "–"
+from survivors_perspectives.disclosure import ledger
+from survivors_perspectives.disclosure.policy import (
+    COMPLEMENTARY,
+    SMALL_MAX,
+    SMALL_MIN,
+    SUPPRESSED,
+    WITHHELD,
+    complement_is_small,
+)
+from survivors_perspectives.disclosure.suppression import (
+    DisclosureError,
+    check_counts,
+    complementary_cells,
+    published_cells,
+    small_cells,
+    suppress_counts,
+)
+
+__all__ = [
+    "COMPLEMENTARY",
+    "SMALL_MAX",
+    "SMALL_MIN",
+    "SUPPRESSED",
+    "WITHHELD",
+    "DisclosureError",
+    "Table",
+    "complementary_cells",
+    "count_table",
+    "published_cells",
+    "small_cells",
+    "stack_tables",
+    "suppress_counts",
+    "value_table",
+]
 
 Cell = tuple[Hashable, Hashable]
-
-
-class DisclosureError(ValueError):
-    """A table cannot be made safe (e.g. counts that are not whole numbers)."""
-
-
-def _check_counts(counts: pd.DataFrame) -> pd.DataFrame:
-    """Return ``counts`` as integers, or raise naming the first offending cell."""
-    numeric = counts.apply(pd.to_numeric, errors="coerce")
-    bad = numeric.isna() | (numeric < 0) | (numeric % 1 != 0)
-    if bad.to_numpy().any():
-        row, col = next((r, c) for r in bad.index for c in bad.columns if bool(bad.loc[r, c]))
-        raise DisclosureError(
-            f"counts table: cell (row {row!r}, column {col!r}) must be a whole number >= 0, "
-            f"found {counts.loc[row, col]}"
-        )
-    return numeric.astype("int64")
-
-
-def small_cells(counts: pd.DataFrame, exempt: Iterable[Cell] = ()) -> pd.DataFrame:
-    """Return a boolean mask of the cells counting 1 to 4 that are not exempt.
-
-    Zero is shown: an empty cell reveals nobody. Five and above are shown.
-    """
-    values = _check_counts(counts)
-    mask = (values >= SMALL_MIN) & (values <= SMALL_MAX)
-    for row, col in exempt:
-        if row in mask.index and col in mask.columns:
-            mask.loc[row, col] = False
-    return mask
-
-
-def complementary_cells(
-    counts: pd.DataFrame,
-    mask: pd.DataFrame,
-    *,
-    total_row: Hashable | None = None,
-    total_col: Hashable | None = None,
-    exempt: Iterable[Cell] = (),
-) -> pd.DataFrame:
-    """Extend ``mask`` so no suppressed cell can be recovered from a shown total.
-
-    For every line (row or column) that has a total shown, if exactly one of its inner
-    cells is hidden, the smallest other non-zero inner cell is hidden as well (a zero
-    would not protect anything: its value is known once hidden cells are all that is
-    left). Published (``exempt``) cells are never chosen as partners: hiding a number the
-    report printed protects nothing. When no partner exists, the total itself is hidden,
-    unless it is published too (then the hidden cell follows from published figures alone
-    and nothing more can be done). Repeats until no line changes, because hiding a partner
-    can expose another line.
-    """
-    values = _check_counts(counts)
-    mask = mask.copy()
-    public = set(exempt)
-    inner_rows = [r for r in values.index if r != total_row]
-    inner_cols = [c for c in values.columns if c != total_col]
-
-    def lines() -> list[tuple[list[Cell], Cell]]:
-        found: list[tuple[list[Cell], Cell]] = []
-        if total_col is not None:
-            found += [([(r, c) for c in inner_cols], (r, total_col)) for r in values.index]
-        if total_row is not None:
-            found += [([(r, c) for r in inner_rows], (total_row, c)) for c in values.columns]
-        return found
-
-    changed = True
-    while changed:
-        changed = False
-        for cells, total in lines():
-            if mask.loc[total]:
-                continue
-            hidden = [cell for cell in cells if mask.loc[cell]]
-            if len(hidden) != 1:
-                continue
-            candidates = sorted(
-                (int(values.loc[cell]), str(cell), cell)
-                for cell in cells
-                if not mask.loc[cell] and values.loc[cell] > 0 and cell not in public
-            )
-            if candidates:
-                target = candidates[0][2]
-            elif total not in public:
-                target = total
-            else:
-                continue
-            mask.loc[target] = True
-            changed = True
-    return mask
-
-
-def suppress_counts(
-    counts: pd.DataFrame,
-    *,
-    exempt: Iterable[Cell] = (),
-    total_row: Hashable | None = None,
-    total_col: Hashable | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the counts as display strings with small cells hidden, and the hidden mask.
-
-    Parameters
-    ----------
-    counts
-        Whole-number counts of people, possibly with a total row and/or column.
-    exempt
-        ``(row, column)`` cells whose exact value the report already published.
-    total_row, total_col
-        Labels of the total row/column, if the table shows totals.
-
-    Returns
-    -------
-    display, hidden
-        ``display`` holds strings (``"<5"`` for a small cell, ``"x"`` for a cell hidden to
-        protect one); ``hidden`` is the boolean mask of both.
-    """
-    values = _check_counts(counts)
-    exempt = list(exempt)
-    primary = small_cells(values, exempt)
-    mask = complementary_cells(
-        values, primary, total_row=total_row, total_col=total_col, exempt=exempt
-    )
-    display = values.astype(str).mask(mask, COMPLEMENTARY).mask(primary, SUPPRESSED)
-    return display, mask
-
-
-def published_cells(
-    counts: pd.DataFrame,
-    reference: pd.DataFrame,
-    scope: str,
-    ids: Mapping[Cell, str],
-) -> set[Cell]:
-    """Return the cells whose count equals the figure the report published for them.
-
-    A cell is exempt from suppression only if a row of the reference table with the given
-    ``id`` and ``scope`` publishes that exact number: as a count (``unit == "count"``), as
-    the ``n`` behind a percentage, or as a percentage of a stated ``base`` that rounds to
-    it (98% of 54 publishes 53). Matching by id rather than by value keeps an unrelated
-    published 3 from exempting every 3 in a table.
-    """
-    values = _check_counts(counts)
-    if reference is None or reference.empty:
-        return set()
-    ref = reference[reference["scope"] == scope].set_index("id")
-    exempt: set[Cell] = set()
-    for cell, ref_id in ids.items():
-        if ref_id not in ref.index or cell[0] not in values.index:
-            continue
-        if cell[1] not in values.columns:
-            continue
-        row = ref.loc[ref_id]
-        count = int(values.loc[cell])
-        published = []
-        if str(row.get("unit")) == "count":
-            published.append(row.get("value"))
-        published.append(row.get("n"))
-        base = pd.to_numeric(pd.Series([row.get("base"), row.get("value")]), errors="coerce")
-        if str(row.get("unit")) == "percent" and base.notna().all():
-            published.append(round(float(base.iloc[1]) * float(base.iloc[0]) / 100))
-        numbers = pd.to_numeric(pd.Series(published), errors="coerce").dropna()
-        if (numbers == count).any():
-            exempt.add(cell)
-    return exempt
+#: Rows of the data behind each inner cell of a counts table: ``members(row, column)``
+#: returns the respondents (or participants) that cell counts, so the cell can be recorded
+#: in the disclosure ledger with whom it counts.
+Members = Callable[[Hashable, Hashable], pd.DataFrame]
 
 
 def format_percent(value: float, decimals: int = 0) -> str:
@@ -301,6 +168,9 @@ def count_table(
     extra: pd.DataFrame | None = None,
     note: str = "",
     index_name: str = "",
+    members: Members | None = None,
+    base_members: Callable[[Hashable], pd.DataFrame] | None = None,
+    population: int | None = None,
 ) -> Table:
     """Return a :class:`Table` of counts of people with disclosure control applied.
 
@@ -313,16 +183,27 @@ def count_table(
         Cells whose exact count the report published (see :func:`published_cells`).
     add_total
         ``"row"`` adds a ``Total`` row of column sums, ``"column"`` a ``Total (n)`` column
-        of row sums; complementary suppression then protects the hidden cells from it.
+        of row sums; secondary suppression then protects the hidden cells from it.
     percent
         ``"total"``: each count as a share of its column's total row (needs
         ``add_total="row"``); ``"base"``: as a share of ``percent_base`` (a number, or one
-        per column). A percentage is withheld whenever its count is hidden.
+        per column), the base a note under the table states. A percentage is withheld
+        whenever its count or its base is hidden. With ``"base"``, a count whose complement
+        in the base is 1 to 4 is hidden too (``"x"``): the two together would reveal it.
     extra
         Display columns appended as they are (e.g. the six-country percentages, computed
         from groups large enough to show).
+    members, base_members
+        ``members(row, column)``: the rows of the data an inner cell counts;
+        ``base_members(column)``: the rows of a column's base (``percent="base"``). Given,
+        every cell, total and percentage shown is recorded in the disclosure ledger.
+    population
+        The size of the group the table is about (a country's respondents), shown
+        elsewhere: a cell or total whose rest in it is 1 to 4 is hidden (``"x"``) too, and
+        a total is never hidden as a partner (the group's other tables may show it).
     """
-    values = _check_counts(counts)
+    values = check_counts(counts)
+    inner_rows, inner_cols = list(values.index), list(values.columns)
     total_row = total_col = None
     if add_total == "row":
         values = pd.concat([values, values.sum().to_frame(TOTAL).T])
@@ -334,9 +215,17 @@ def count_table(
         raise ValueError(f"add_total must be 'row', 'column' or None, found {add_total!r}")
     exempt = list(exempt)
     display, hidden = suppress_counts(
-        values, exempt=exempt, total_row=total_row, total_col=total_col
+        values,
+        exempt=exempt,
+        total_row=total_row,
+        total_col=total_col,
+        totals_known=population is not None,
     )
+    if population is not None:
+        everywhere = pd.Series(float(population), index=values.columns)
+        _hide_small_complements(values, everywhere, display, hidden, set(exempt))
     shown_small = small_cells(values) & ~hidden
+    base = None
     if percent is not None:
         if percent == "total":
             if total_row is None:
@@ -348,8 +237,14 @@ def count_table(
                 if isinstance(percent_base, pd.Series)
                 else pd.Series(float(percent_base), index=values.columns)
             )
+            _hide_small_complements(values, base, display, hidden, set(exempt))
         else:
             raise ValueError(f"percent must be 'total', 'base' or None, found {percent!r}")
+    cell_rows = _cell_rows(members, inner_rows, inner_cols, total_row, total_col)
+    if cell_rows:
+        _record_counts(caption, cell_rows, display, set(exempt))
+        _record_lines(caption, cell_rows, inner_rows, inner_cols, total_row, total_col)
+    if base is not None:
         shown: dict[Hashable, pd.Series] = {}
         hid: dict[Hashable, pd.Series] = {}
         pub: dict[Hashable, pd.Series] = {}
@@ -362,9 +257,14 @@ def count_table(
             pct = (100 * values[col] / col_base if col_base > 0 else values[col] * np.nan).map(
                 format_percent
             )
-            shown[label] = pct.where(~hidden[col], WITHHELD)
-            hid[label] = hidden[col]
+            # A percentage of a hidden total would give the total back.
+            base_hidden = percent == "total" and bool(hidden.loc[TOTAL, col])
+            withheld = hidden[col] | base_hidden
+            shown[label] = pct.where(~withheld, WITHHELD)
+            hid[label] = withheld
             pub[label] = pd.Series(False, index=values.index)
+            if cell_rows:
+                _record_shares(caption, label, col, cell_rows, shown[label], base_members)
         display, hidden, shown_small = pd.DataFrame(shown), pd.DataFrame(hid), pd.DataFrame(pub)
     if extra is not None:
         extra = extra.reindex(display.index).fillna("").astype(str)
@@ -385,6 +285,109 @@ def count_table(
         note=note,
         index_name=index_name,
     )
+
+
+def _hide_small_complements(
+    values: pd.DataFrame, base: pd.Series, display: pd.DataFrame, hidden: pd.DataFrame, public
+) -> None:
+    """Hide each shown count whose complement in its column's base is 1 to 4.
+
+    Shown as ``WITHHELD``, not ``"x"``: in a small base, "five or more" would itself narrow
+    the small complement.
+    """
+    for col in values.columns:
+        col_base = base.get(col, np.nan)
+        if pd.isna(col_base):
+            continue
+        for row in values.index:
+            cell = (row, col)
+            if hidden.loc[cell] or cell in public:
+                continue
+            if complement_is_small(values.loc[cell], col_base):
+                display.loc[cell] = WITHHELD
+                hidden.loc[cell] = True
+
+
+def _cell_rows(members, inner_rows, inner_cols, total_row, total_col) -> dict:
+    """Return the rows of the data behind every cell of the table (totals: their union)."""
+    if members is None:
+        return {}
+    found = {(r, c): members(r, c) for r in inner_rows for c in inner_cols}
+
+    def union(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        frame = pd.concat(frames)
+        return frame[~frame[ledger.id_column(frame)].duplicated()]
+
+    if total_row is not None:
+        for c in inner_cols:
+            found[(total_row, c)] = union([found[(r, c)] for r in inner_rows])
+    if total_col is not None:
+        for r in inner_rows:
+            found[(r, total_col)] = union([found[(r, c)] for c in inner_cols])
+    if total_row is not None and total_col is not None:
+        found[(total_row, total_col)] = union(
+            [found[(r, c)] for r in inner_rows for c in inner_cols]
+        )
+    return found
+
+
+def _record_counts(caption: str, cell_rows: dict, display: pd.DataFrame, public: set) -> None:
+    ledger.record(
+        ledger.count_entry(
+            f"table '{caption}', row '{row}', column '{col}'",
+            rows,
+            display.loc[row, col],
+            published=(row, col) in public,
+        )
+        for (row, col), rows in cell_rows.items()
+    )
+
+
+def _record_lines(caption, cell_rows, inner_rows, inner_cols, total_row, total_col) -> None:
+    """Record that each line's total is the sum of its cells (a reader knows it adds up)."""
+    lines = []
+    if total_row is not None:
+        lines += [((total_row, c), [(r, c) for r in inner_rows]) for c in inner_cols]
+    if total_col is not None:
+        lines += [((r, total_col), [(r, c) for c in inner_cols]) for r in inner_rows]
+    if total_row is not None and total_col is not None:
+        lines.append(((total_row, total_col), [(total_row, c) for c in inner_cols]))
+    ledger.record(
+        ledger.partition_entry(
+            f"table '{caption}', line of '{total[0] if total[0] != total_row else total[1]}'",
+            cell_rows[total],
+            [cell_rows[cell] for cell in cells],
+        )
+        for total, cells in lines
+    )
+
+
+def _record_shares(caption, label, col, cell_rows, shown: pd.Series, base_members) -> None:
+    column_total = cell_rows.get((TOTAL, col))
+    for (row, cell_col), rows in cell_rows.items():
+        if cell_col != col or row not in shown.index:
+            continue
+        base = base_members(col) if base_members is not None else column_total
+        if base is None:
+            continue
+        ledger.record(
+            ledger.share_entry(
+                f"table '{caption}', row '{row}', column '{label}'", rows, base, shown.loc[row]
+            )
+        )
+        if base_members is None:
+            continue
+        # Against a stated base (not a partition of the column), the people outside the cell
+        # form a group too (those who did not choose an option): keep it protected.
+        ids = ledger.id_column(base)
+        rest = base[~base[ids].isin(rows[ids])]
+        where = f"table '{caption}', row '{row}', column '{label}'"
+        ledger.record(
+            [
+                ledger.category_entry(f"{where} (the rest of its base)", rest),
+                ledger.partition_entry(f"{where} (its base)", base, [rows, rest]),
+            ]
+        )
 
 
 def stack_tables(parts: Mapping[str, Table], *, caption: str, note: str = "") -> Table:

@@ -18,7 +18,7 @@ from survivors_perspectives.conversations.tables import (
     published_theme_cells,
 )
 from survivors_perspectives.countries import COUNTRIES, check_country
-from survivors_perspectives.tables import SUPPRESSED
+from survivors_perspectives.disclosure.policy import SUPPRESSED, WITHHELD, count_allowed, is_small
 
 #: Countries of the study without conversations, with the reason in our own words.
 _NO_CONVERSATIONS: dict[str, str] = {
@@ -38,8 +38,15 @@ def no_conversations_reason(country: str) -> str | None:
 
 
 def _cell(count: int, size: int, published: bool) -> str:
-    """Format one count as "n of N", hiding 1-4 unless published."""
-    shown = SUPPRESSED if 1 <= count <= 4 and not published else str(count)
+    """Format one count as "n of N", hiding 1-4 unless published.
+
+    "6 of 7" would say that one participant was not coded so: a count whose complement in
+    the group is 1 to 4 is withheld too (the disclosure policy's complement rule).
+    """
+    if count_allowed(count, size, published=published):
+        shown = str(count)
+    else:
+        shown = SUPPRESSED if is_small(count) else WITHHELD
     return f"{shown} of {size}"
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from survivors_perspectives.conversations import schema
 from survivors_perspectives.conversations.tables import published_theme_cells
+from survivors_perspectives.disclosure.policy import count_text
 from survivors_perspectives.sentences import join, plural
 
 _WORDS = {
@@ -33,10 +34,14 @@ def _lower(label: str) -> str:
 
 
 def _say(count: int, size: int, published: bool = True) -> str:
-    """Say "n of N" in words, or "fewer than five of N" for an unpublished small count."""
-    if 1 <= count <= 4 and not published:
-        return f"fewer than five of the {size}"
-    return f"{_WORDS.get(count, str(count))} of the {size}"
+    """Say "n of N" in words, or "fewer than five of N" for an unpublished small count.
+
+    "All but fewer than five of N" when the rest of the group is the small count.
+    """
+    text = count_text(count, size, published=published)
+    if text[0].isdigit():
+        text = _WORDS.get(count, text)
+    return f"{text} of the {size}"
 
 
 def sample_paragraph(frame: pd.DataFrame) -> str:

@@ -11,6 +11,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.patches import Rectangle
 
+from survivors_perspectives.disclosure.policy import SUPPRESSED, WITHHELD, is_small
 from survivors_perspectives.plots import OKABE_ITO, Figure, new_figure
 
 
@@ -22,7 +23,9 @@ def theme_heatmap(counts: pd.DataFrame, sizes: pd.Series, hidden: pd.DataFrame) 
     """
     share = counts.div(sizes[counts.columns], axis=1).astype(float)
     mask = hidden.to_numpy()
-    notes = counts.astype(str).where(~hidden, "<5")
+    # A hidden cell is marked as the table marks it: "<5" only when it is small.
+    markers = counts.map(lambda n: SUPPRESSED if is_small(n) else WITHHELD)
+    notes = counts.astype(str)
     height = 1.2 + 0.28 * len(counts)
     fig, ax = new_figure(width=7.5, height=height)
     sns.heatmap(
@@ -39,7 +42,8 @@ def theme_heatmap(counts: pd.DataFrame, sizes: pd.Series, hidden: pd.DataFrame) 
         linecolor="white",
     )
     for row, col in zip(*np.nonzero(mask), strict=True):
-        ax.text(col + 0.5, row + 0.5, "<5", ha="center", va="center", fontsize=8, color="#555555")
+        marker = markers.iloc[row, col]
+        ax.text(col + 0.5, row + 0.5, marker, ha="center", va="center", fontsize=8, color="#555555")
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.grid(False)
@@ -50,7 +54,8 @@ def theme_heatmap(counts: pd.DataFrame, sizes: pd.Series, hidden: pd.DataFrame) 
         alt=(
             f"Heatmap of {len(counts)} themes by {len(counts.columns)} columns; darker cells "
             "mean a larger share of that country's participants; cells of one to four people "
-            "that the report did not publish are blank and marked <5."
+            f"that the report did not publish are blank and marked {SUPPRESSED}; cells withheld "
+            f"to protect them are blank and marked {WITHHELD}."
         ),
     )
 

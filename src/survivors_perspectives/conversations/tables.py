@@ -4,7 +4,8 @@ Country groups hold six to ten people, so counts are shown as "n of N" and never
 percentages (no group reaches the size where a percentage would mean much). Counts of one
 to four in a country are shown as "<5" unless the report published that very number, with a
 second cell withheld where the all-countries total would otherwise give the hidden one away
-(the book-wide rule in :mod:`survivors_perspectives.tables`).
+(the book-wide rule in :mod:`survivors_perspectives.disclosure.policy`). A count whose
+complement in its country group is 1 to 4 ("6 of 7") is withheld too.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from survivors_perspectives.conversations.measures import (
     evaluate,
     published_figures,
 )
-from survivors_perspectives.tables import SUPPRESSED, WITHHELD, Table, suppress_counts
+from survivors_perspectives.disclosure.policy import (
+    SUPPRESSED,
+    WITHHELD,
+    complement_is_small,
+    is_small,
+)
+from survivors_perspectives.disclosure.suppression import suppress_counts
+from survivors_perspectives.tables import Table
 
 ALL = "All countries"
 
@@ -101,6 +109,13 @@ def suppressed_theme_counts(
     # The rule protects country cells; the all-countries column is exempt as such.
     exempt = published_theme_cells(frame, path) | {(t, ALL) for t in counts.index}
     _display, hidden = suppress_counts(counts, exempt=exempt, total_col=ALL)
+    sizes = group_sizes(frame)
+    for theme in counts.index:
+        for country in counts.columns:
+            if (theme, country) not in exempt and complement_is_small(
+                counts.loc[theme, country], sizes[country]
+            ):
+                hidden.loc[theme, country] = True
     labels = book.set_index("theme_id")["label"]
     counts.index = hidden.index = [labels[t] for t in counts.index]
     return counts, hidden
@@ -123,13 +138,14 @@ def theme_country_matrix(
         for theme in counts.index:
             value = int(counts.loc[theme, column])
             if hidden.loc[theme, column]:
-                shown = SUPPRESSED if 1 <= value <= 4 else WITHHELD
+                shown = SUPPRESSED if is_small(value) else WITHHELD
             else:
                 shown = str(value)
             cells.loc[theme, column] = f"{shown} of {int(sizes[column])}"
     note = (
         f"{SUPPRESSED}: one to four people, not published in the report; {WITHHELD}: withheld "
-        "so that a hidden cell cannot be worked out from the all-countries total. "
+        "so that a hidden cell cannot be worked out from the all-countries total or the "
+        "group's size. "
         "Synthetic records: the counts show the method, not the real conversations."
     )
     return Table(cells, caption="Themes by country", hidden=hidden, note=note, index_name="Theme")

@@ -1,0 +1,424 @@
+"""Disclosure control as a whole-book property: the rule, the attack, the ledger, the audit.
+
+Expected intervals are computed here independently, by enumerating every whole-number
+table a reader could not tell apart from the one shown (brute force over small ranges),
+never with the linear programs under test.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+
+import nbformat
+import pandas as pd
+import pytest
+
+from survivors_perspectives import build_book, country_report, paths
+from survivors_perspectives.disclosure import attack, audit, ledger, policy, suppression
+from survivors_perspectives.survey import load_survey
+
+# --- the rule ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "small"), [(0, False), (1, True), (4, True), (5, False), (float("nan"), False)]
+)
+def test_small_means_one_to_four(count, small):
+    assert policy.is_small(count) is small
+
+
+@pytest.mark.parametrize(
+    ("count", "base", "allowed"),
+    [
+        (5, 13, True),
+        (8, 13, True),
+        (9, 10, False),
+        (6, 7, False),
+        (2, 10, False),
+        (0, 7, True),
+        (7, 7, True),
+        (3, 3, False),
+        (4, 0, False),
+    ],
+)
+def test_a_share_is_shown_only_when_count_and_rest_would_be(count, base, allowed):
+    assert policy.share_allowed(count, base) is allowed
+
+
+def test_sentences_never_state_a_small_count_or_complement():
+    assert policy.count_text(9, 10) == "all but fewer than five"
+    assert policy.count_text(3, 10) == "fewer than five"
+    assert policy.count_text(3, 10, published=True) == "3"
+    assert policy.count_text(7, 20) == "7"
+    assert policy.share_text(62, 100) == "62%"
+    assert policy.share_text(9, 10) == policy.WITHHELD_SHARE
+
+
+def test_the_rule_has_one_home():
+    """No module but the policy writes the threshold or the markers again."""
+    offenders = []
+    for path in (paths.ROOT / "src" / "survivors_perspectives").rglob("*.py"):
+        if path.parent.name == "disclosure":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in ('= "<5"', "<= 4", "< 5", "1 <= count", "SMALL_MIN <="):
+            if pattern in text:
+                offenders.append(f"{path.name}: {pattern}")
+    assert offenders == []
+
+
+# --- the attack, on hand-made tables -------------------------------------------------------
+
+
+def _brute_force(shown: list[object], total: int) -> list[tuple[int, int]]:
+    """Every completion of one line a reader cannot rule out; the range of each hidden cell."""
+    hidden = [i for i, v in enumerate(shown) if v in policy.REVEALED]
+    ranges = [range(1, 5) if shown[i] == policy.SUPPRESSED else range(5, total + 1) for i in hidden]
+    rest = total - sum(v for v in shown if v not in policy.REVEALED)
+    found = [combo for combo in itertools.product(*ranges) if sum(combo) == rest]
+    return [(min(c[k] for c in found), max(c[k] for c in found)) for k in range(len(hidden))]
+
+
+def test_the_colombia_girls_column_pins_both_hidden_cells():
+    """24, 10, <5, <5, 26 with total 68: the two hidden cells are both exactly 4."""
+    shown = [24, 10, "<5", "<5", 26]
+    assert _brute_force(shown, 68) == [(4, 4), (4, 4)]
+    system = attack.LinearSystem(5)
+    for j, value in enumerate(shown):
+        lo, hi = policy.REVEALED.get(value, (value, value))
+        system.add({j: 1}, lo, hi)
+    system.add({j: 1 for j in range(5)}, 68, 68)
+    assert attack.intervals(system, [{2: 1}, {3: 1}]) == [(4.0, 4.0), (4.0, 4.0)]
+
+
+def test_two_hidden_cells_adding_to_two_are_both_one():
+    system = attack.LinearSystem(3)
+    system.add({0: 1}, 1, 4)
+    system.add({1: 1}, 1, 4)
+    system.add({2: 1}, 40, 40)
+    system.add({0: 1, 1: 1, 2: 1}, 42, 42)
+    assert attack.intervals(system, [{0: 1}, {1: 1}]) == [(1.0, 1.0), (1.0, 1.0)]
+    assert _brute_force(["<5", "<5", 40], 42) == [(1, 1), (1, 1)]
+
+
+def test_a_rounded_share_and_its_count_give_the_base_back():
+    """62 % beside 5 who saw online cases: the base is 8 (5/8 = 62.5 %), so 12 - 8 = 4."""
+    system = attack.LinearSystem(3)  # 0: online, 1: supported boys, 2: only girls
+    system.add({0: 1}, 5, 5)
+    system.add({1: 1, 2: 1}, 12, 12)
+    system.add({1: 1}, 5, float("inf"))  # "x"
+    system.add({0: 100, 1: -61.5}, 0, float("inf"))
+    system.add({0: 100, 1: -62.5}, -float("inf"), 0)
+    bases = [b for b in range(5, 13) if round(100 * 5 / b) == 62]
+    assert bases == [8]
+    assert attack.intervals(system, [{2: 1}]) == [(4.0, 4.0)]
+
+
+def test_contradictory_relations_are_refused():
+    system = attack.LinearSystem(1)
+    system.add({0: 1}, 5, 5)
+    system.add({0: 1}, 1, 4)
+    with pytest.raises(ValueError, match="contradict"):
+        attack.intervals(system, [{0: 1}])
+
+
+# --- secondary suppression -----------------------------------------------------------------
+
+
+def _column(values, total_label="Total"):
+    frame = pd.DataFrame({"Girls (n)": values}, index=[f"r{i}" for i in range(len(values))])
+    return pd.concat([frame, frame.sum().to_frame(total_label).T])
+
+
+def test_secondary_suppression_protects_the_colombia_column():
+    display, _ = suppression.suppress_counts(_column([24, 10, 4, 4, 26]), total_row="Total")
+    shown = [display.loc[f"r{i}", "Girls (n)"] for i in range(5)]
+    assert shown == ["24", policy.COMPLEMENTARY, "<5", "<5", "26"]
+    values = [24, policy.COMPLEMENTARY, "<5", "<5", 26]
+    for lo, hi in _brute_force(values, 68)[1:]:
+        assert hi - lo >= policy.PROTECTION_WIDTH
+
+
+def test_secondary_suppression_protects_cells_adding_to_two():
+    counts = pd.DataFrame({"Yes (n)": [40, 30], "No (n)": [1, 9], "DK (n)": [1, 0]}, ["A", "B"])
+    counts["Total (n)"] = counts.sum(axis=1)
+    display, _ = suppression.suppress_counts(counts, total_col="Total (n)")
+    assert list(display.loc["A"]) == [policy.COMPLEMENTARY, "<5", "<5", "42"]
+    found = suppression.table_intervals(counts, display, total_col="Total (n)")
+    assert found[("A", "No (n)")] == (1.0, 4.0)
+    assert found[("A", "DK (n)")] == (1.0, 4.0)
+
+
+def test_a_table_with_both_totals_is_protected():
+    counts = pd.DataFrame({"Urban (n)": [20, 3, 30], "Rural (n)": [9, 1, 12]}, ["A", "B", "C"])
+    counts["Total (n)"] = counts.sum(axis=1)
+    counts = pd.concat([counts, counts.sum().to_frame("Total").T])
+    display, _ = suppression.suppress_counts(counts, total_row="Total", total_col="Total (n)")
+    found = suppression.table_intervals(counts, display, total_row="Total", total_col="Total (n)")
+    assert display.loc["B", "Urban (n)"] == display.loc["B", "Rural (n)"] == "<5"
+    assert all(hi - lo >= policy.PROTECTION_WIDTH for lo, hi in found.values())
+
+
+def test_the_old_rule_would_have_left_the_cells_pinned():
+    """One hidden partner per line is not enough: the heuristic alone leaves them pinned."""
+    values = _column([24, 10, 4, 4, 26])
+    mask = suppression.complementary_cells(
+        values, suppression.small_cells(values), total_row="Total"
+    )
+    display = values.astype(str).mask(mask, policy.SUPPRESSED)
+    found = suppression.table_intervals(values, display, total_row="Total")
+    assert found[("r2", "Girls (n)")] == (4.0, 4.0)
+
+
+# --- the ledger and the audit ----------------------------------------------------------------
+
+
+def _people(n: int, prefix: str = "P") -> pd.DataFrame:
+    return pd.DataFrame({"respondent_id": [f"{prefix}{i:02d}" for i in range(n)]})
+
+
+def _leaking_book() -> list[ledger.Entry]:
+    """What pages of a 12-person country showed before the whole-book audit.
+
+    Gender: 10 women, 2 men ("<5") and no one else, total 12, so the men are pinned by
+    the complement. Education: 9 with a Master's shown on a course page ("9 of 12") while
+    the chapter hides the 3 with a Bachelor's ("<5", partner "x"): the difference pins them.
+    Boys: 8 supported boys, hidden as "x"; 5 had online cases, 62 % of those who supported
+    boys: the share gives 8 back, so the 4 who supported girls only are pinned. 11 of 12
+    answered a slider: the one who did not is pinned.
+    """
+    people = _people(12)
+    chapter, course = "countries/smallland.ipynb", "course/lesson.ipynb"
+    women, men = people.iloc[:10], people.iloc[10:]
+    masters, bachelors = people.iloc[:9], people.iloc[9:]
+    boys, girls_only, online = people.iloc[:8], people.iloc[8:], people.iloc[:5]
+    answered, silent = people.iloc[:11], people.iloc[11:]
+    entries = [
+        ledger.count_entry(_cell("Gender", "Female"), women, "10"),
+        ledger.count_entry(_cell("Gender", "Male"), men, "<5"),
+        ledger.count_entry(_cell("Gender", "Other"), people.iloc[:0], "0"),
+        ledger.count_entry(_cell("Gender", "Total"), people, "12"),
+        ledger.partition_entry(
+            "table 'Gender', line of 'n'", people, [women, men, people.iloc[:0]]
+        ),
+        ledger.count_entry(_cell("Education", "Master's"), masters, "x"),
+        ledger.count_entry(_cell("Education", "Bachelor's"), bachelors, "<5"),
+        ledger.count_entry(_cell("Education", "Total"), people, "12"),
+        ledger.partition_entry("table 'Education', line of 'n'", people, [masters, bachelors]),
+        ledger.count_entry(_cell("Boys", "Supported boys"), boys, "x"),
+        ledger.count_entry(_cell("Boys", "Online cases"), online, "5"),
+        ledger.share_entry("boys text: share with online cases", online, boys, "62%"),
+        ledger.category_entry("boys text: girls only", girls_only),
+        ledger.partition_entry("boys text: boys and girls only", people, [boys, girls_only]),
+        ledger.count_entry("caseloads text: answered", answered, "11"),
+        ledger.category_entry("caseloads text: did not answer", silent),
+        ledger.partition_entry("caseloads text: all", people, [answered, silent]),
+    ]
+    on_course = [ledger.count_entry("composition: master's, Smallland", masters, "9")]
+    return [ledger.Entry(**{**e.__dict__, "page": chapter}) for e in entries] + [
+        ledger.Entry(**{**e.__dict__, "page": course}) for e in on_course
+    ]
+
+
+def _cell(table: str, row: str) -> str:
+    return f"table '{table}', row '{row}', column 'n'"
+
+
+C = "countries/smallland.ipynb"
+BACHELORS = "Bachelor's"
+NEEDS = "(protection needs a range of at least 2 values)"
+EXPECTED_LEAKS = [
+    f"{C}: boys text: girls only: a count of 4 can be worked out as exactly 4 {NEEDS}, from "
+    f"{C}: boys text: share with online cases; {C}: {_cell('Boys', 'Online cases')}; "
+    f"{C}: {_cell('Gender', 'Total')}",
+    f"{C}: caseloads text: did not answer: a count of 1 can be worked out as exactly 1 "
+    f"{NEEDS}, from {C}: caseloads text: answered; {C}: {_cell('Gender', 'Total')}",
+    f"{C}: {_cell('Education', BACHELORS)}: a count of 3 can be worked out as exactly 3 "
+    f"{NEEDS}, from {C}: {_cell('Gender', 'Total')}; "
+    "course/lesson.ipynb: composition: master's, Smallland",
+    f"{C}: {_cell('Gender', 'Male')}: a count of 2 can be worked out as exactly 2 {NEEDS}, "
+    f"from {C}: {_cell('Gender', 'Female')}; {C}: {_cell('Gender', 'Other')}; "
+    f"{C}: {_cell('Gender', 'Total')}",
+]
+
+
+def test_the_audit_names_every_leak_of_the_leaking_book():
+    result = audit.audit_entries(_leaking_book())
+    assert not result.ok
+    assert [leak.describe() for leak in result.leaks] == EXPECTED_LEAKS
+    assert result.inconsistent == []
+
+
+def test_an_entry_that_disagrees_with_the_data_is_reported():
+    people = _people(6)
+    result = audit.audit_entries([ledger.count_entry("a table, a cell", people, "7")])
+    assert result.inconsistent == ["unknown page: a table, a cell: shows count 7.0 but counts 6"]
+
+
+def test_a_count_the_report_pins_itself_is_not_a_leak():
+    """Published total, published women and published 'other': the men follow from the report."""
+    people = _people(20)
+    women, men = people.iloc[:17], people.iloc[17:]
+    entries = [
+        ledger.count_entry("gender, Female", women, "17", published=True),
+        ledger.count_entry("gender, Male", men, "<5"),
+        ledger.count_entry("gender, Total", people, "20", published=True),
+        ledger.partition_entry("gender", people, [women, men]),
+    ]
+    result = audit.audit_entries(entries)
+    assert result.ok, result.report()
+
+
+def _write_book(folder, entries: list[ledger.Entry]) -> None:
+    """Executed notebooks carrying the entries in their metadata, as ``execute`` writes them."""
+    pages: dict[str, list[ledger.Entry]] = {}
+    for entry in entries:
+        pages.setdefault(entry.page, []).append(entry)
+    for page, found in pages.items():
+        notebook = nbformat.v4.new_notebook()
+        notebook.metadata["survivors_perspectives"] = {ledger.METADATA_KEY: ledger.pack(found)}
+        path = folder / page
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(nbformat.writes(notebook), encoding="utf-8")
+
+
+def test_the_ledger_survives_the_notebook_metadata(tmp_path):
+    entries = _leaking_book()
+    _write_book(tmp_path, entries)
+    assert sorted(audit.read_book(tmp_path), key=audit.place) == sorted(entries, key=audit.place)
+
+
+def test_the_audit_command_stops_on_the_leaking_book(tmp_path):
+    _write_book(tmp_path / "book", _leaking_book())
+    out = tmp_path / "disclosure_audit.txt"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "survivors_perspectives.disclosure.audit",
+            str(tmp_path / "book"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("error: Disclosure audit: 18 numbers recorded on the pages, ")
+    assert "4 leaking, 0 inconsistent" in lines[0]
+    assert lines[1:] == [f"LEAK {leak}" for leak in EXPECTED_LEAKS]
+    assert out.read_text(encoding="utf-8").splitlines()[1:] == lines[1:]
+
+
+def test_the_build_keeps_the_last_good_book_when_the_audit_fails(tmp_path, monkeypatch):
+    """build_book: the new HTML is built, the audit fails, the old book stays byte-identical."""
+    source, build = tmp_path / "book", tmp_path / "_build"
+    _write_book(source, _leaking_book())
+    (source / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (build / "html").mkdir(parents=True)
+    (build / "html" / "index.html").write_text("the last good book", encoding="utf-8")
+
+    class FinishedBuild:
+        def wait(self):
+            return 0
+
+    def fake_jupyter_book(source, staging, config):
+        html = staging / "jb" / "_build" / "html"
+        html.mkdir(parents=True)
+        (html / "index.html").write_text("a new book", encoding="utf-8")
+        return FinishedBuild()
+
+    monkeypatch.setattr(build_book, "_jupyter_book", fake_jupyter_book)
+    with pytest.raises(build_book.BookBuildError) as error:
+        build_book.build_book(source, build)
+    message = str(error.value)
+    for leak in EXPECTED_LEAKS:
+        assert f"LEAK {leak}" in message
+    assert message.endswith(f"the previous book in {build / 'html'} is unchanged")
+    assert (build / "html" / "index.html").read_text(encoding="utf-8") == "the last good book"
+
+
+# --- the page kit on a country of 12 -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def twelve_person_albania() -> pd.DataFrame:
+    survey = load_survey(paths.SURVEY)
+    albania = survey.index[survey["country"] == "Albania"]
+    return survey.drop(index=albania[12:])
+
+
+SECTIONS = [
+    country_report.respondents,
+    country_report.caseloads,
+    country_report.boys_and_girls,
+    country_report.offenders,
+    country_report.exchange,
+    country_report.facilitation,
+    country_report.forms_of_abuse,
+    country_report.barriers,
+    country_report.beliefs,
+    country_report.government,
+    country_report.scenarios,
+    country_report.awareness,
+]
+
+
+def test_a_country_of_twelve_leaks_nothing_from_its_chapter(twelve_person_albania):
+    import matplotlib.pyplot as plt
+
+    with ledger.recording() as book:
+        for section in SECTIONS:
+            section(twelve_person_albania, "Albania")
+            plt.close("all")
+    result = audit.audit_entries(book)
+    assert result.protected > 20, result.report()
+    assert result.ok, result.report()
+
+
+def test_every_hidden_count_on_the_chapters_is_recorded(twelve_person_albania):
+    with ledger.recording() as book:
+        table = country_report.exchange(twelve_person_albania, "Albania").tables[0]
+    hidden = {
+        f"table '{table.caption}', row '{r}', column '{c}'"
+        for r in table.data.index
+        for c in table.data.columns
+        if table.data.loc[r, c] in policy.REVEALED
+    }
+    assert hidden
+    assert hidden <= {e.where for e in book if e.kind == ledger.HIDDEN}
+
+
+def test_the_shipped_chapters_protect_colombia_exchange_and_the_scenarios():
+    survey = load_survey(paths.SURVEY)
+    exchange = country_report.exchange(survey, "Colombia").tables[0]
+    girls = exchange.data["Girls (n)"]
+    assert list(girls) != ["24", "10", "<5", "<5", "26", "68"]
+    for country in ("Colombia", "Albania", "Bosnia and Herzegovina"):
+        for section in (country_report.exchange, country_report.scenarios):
+            with ledger.recording() as book:
+                section(survey, country)
+            assert audit.audit_entries(book).ok
+
+
+def test_the_shipped_book_passes_the_audit():
+    """After `make book`: the audit's result on the shipped data is kept beside the HTML."""
+    report = paths.ROOT / "book" / "_build" / "disclosure_audit.txt"
+    if not report.is_file():
+        pytest.skip("run `make book` first")
+    first = report.read_text(encoding="utf-8").splitlines()[0]
+    assert " 0 leaking, 0 inconsistent" in first
+    entries = audit.read_book(paths.ROOT / "book")
+    pages = {e.page for e in entries}
+    assert {"countries/colombia.ipynb", "course/reading_the_survey.ipynb"} <= pages
+    assert audit.audit_entries(entries).ok
+
+
+def test_packing_is_deterministic():
+    entries = _leaking_book()
+    assert json.dumps(ledger.pack(entries)) == json.dumps(ledger.pack(list(entries)))
