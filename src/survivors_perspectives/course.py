@@ -23,7 +23,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from survivors_perspectives import stats as sp_stats
 from survivors_perspectives.disclosure import ledger
-from survivors_perspectives.disclosure.policy import share_allowed
+from survivors_perspectives.disclosure.policy import WITHHELD, count_allowed, share_allowed
 from survivors_perspectives.disclosure.suppression import suppress_counts
 
 #: Confidence level of every interval in the course.
@@ -361,14 +361,41 @@ def group_means(frame: pd.DataFrame, value: str, group: str) -> pd.DataFrame:
     """Mean, standard deviation and size of ``value`` in each group, as an ANOVA compares.
 
     Rows missing either column are left out, as in
-    :func:`survivors_perspectives.stats.anova_oneway`.
+    :func:`survivors_perspectives.stats.anova_oneway`. A group's ``n`` (those who answered)
+    is withheld (shown as "–") when it, or the number in the group who did not answer, is 1 to
+    4: beside a country's published size, "87 answered" says three did not.
     """
     _require(frame, [value, group], "group_means")
     data = frame[[value, group]].dropna()
     grouped = data.groupby(group, observed=True, sort=True)[value]
-    return pd.DataFrame(
-        {"n": grouped.size(), "mean": grouped.mean(), "sd": grouped.std(ddof=1)}
-    ).astype({"n": "int64"})
+    sizes = frame.dropna(subset=[group]).groupby(group, observed=True, sort=True).size()
+    n = grouped.size()
+    shown = pd.Series(
+        [
+            int(count) if count_allowed(int(count), int(sizes[key])) else WITHHELD
+            for key, count in n.items()
+        ],
+        index=n.index,
+        dtype=object,
+    )
+    if _has_ids(frame):
+        _record_answered(frame, value, group, shown)
+    return pd.DataFrame({"n": shown, "mean": grouped.mean(), "sd": grouped.std(ddof=1)})
+
+
+def _record_answered(frame: pd.DataFrame, value: str, group: str, shown: pd.Series) -> None:
+    """Record each group's count of answers as shown, and those who did not answer."""
+    for key, part in frame.groupby(group, observed=True, sort=True):
+        answered = part[part[value].notna().to_numpy(bool)]
+        rest = part[part[value].isna().to_numpy(bool)]
+        where = f"group sizes of {value} by {group}: {key}"
+        ledger.record(
+            [
+                ledger.count_entry(where, answered, shown.get(key, WITHHELD)),
+                ledger.category_entry(f"{where} (did not answer)", rest),
+                ledger.partition_entry(f"{where} (the group)", part, [answered, rest]),
+            ]
+        )
 
 
 def effect_label(result: sp_stats.TestResult, table_shape: tuple[int, int] | None = None) -> str:
