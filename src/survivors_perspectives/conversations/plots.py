@@ -109,7 +109,9 @@ def _band(ax, x0, x1, y0, y1, height, colour) -> None:
     ax.fill_between(xs, bottom, bottom + height, color=colour, alpha=0.45, linewidth=0)
 
 
-def disclosure_flow(flows: pd.DataFrame, stages: dict[str, list[str]]) -> Figure:
+def disclosure_flow(
+    flows: pd.DataFrame, stages: dict[str, list[str]], labels: dict | None = None
+) -> Figure:
     """Draw an alluvial diagram of the pathways in :func:`..tables.disclosure_pathways`.
 
     Parameters
@@ -118,6 +120,9 @@ def disclosure_flow(flows: pd.DataFrame, stages: dict[str, list[str]]) -> Figure
         One row per combination of stages with a ``participants`` count.
     stages
         Stage column -> category order, left to right.
+    labels
+        ``(stage, category) -> count as shown`` (:func:`..tables.flow_stage_labels`, which
+        hides counts of one to four); the exact count when omitted.
     """
     columns = list(stages)
     gap = 1.5
@@ -154,7 +159,7 @@ def disclosure_flow(flows: pd.DataFrame, stages: dict[str, list[str]]) -> Figure
             ax.text(
                 stage_index + offset,
                 (bottom + top) / 2,
-                f"{label} ({int(top - bottom)})",
+                f"{label} ({(labels or {}).get((column, label), int(top - bottom))})",
                 ha=align,
                 va="center",
                 fontsize=8,

@@ -327,7 +327,20 @@ def disclosure_pathways(frame: pd.DataFrame) -> pd.DataFrame:
     One row per combination with at least one participant, across all countries (the flow
     figure is not split by country, so small country cells are not exposed).
     """
-    people = schema.participants(frame)
+    flows = (
+        _stage_columns(schema.participants(frame))
+        .value_counts()
+        .rename("participants")
+        .reset_index()
+    )
+    order = {label: i for i, label in enumerate([*ROUTE_LABELS.values(), NO_ROUTE])}
+    flows["_order"] = flows["route"].map(order)
+    flows = flows.sort_values(["awareness", "_order", "referral"]).drop(columns="_order")
+    return flows.reset_index(drop=True)
+
+
+def _stage_columns(people: pd.DataFrame) -> pd.DataFrame:
+    """Return each participant's awareness, route and referral, as the flow figure groups them."""
     route = pd.Series(NO_ROUTE, index=people.index)
     for column, label in ROUTE_LABELS.items():
         route = route.mask(people[column] == 1, label)
@@ -337,13 +350,41 @@ def disclosure_pathways(frame: pd.DataFrame) -> pd.DataFrame:
     referral = people["ngo_referral_by_authorities"].map(
         {1: "Referred to an NGO by the authorities", 0: "No such referral coded"}
     )
-    flows = (
-        pd.DataFrame({"awareness": aware, "route": route, "referral": referral})
-        .value_counts()
-        .rename("participants")
-        .reset_index()
-    )
-    order = {label: i for i, label in enumerate([*ROUTE_LABELS.values(), NO_ROUTE])}
-    flows["_order"] = flows["route"].map(order)
-    flows = flows.sort_values(["awareness", "_order", "referral"]).drop(columns="_order")
-    return flows.reset_index(drop=True)
+    return pd.DataFrame({"awareness": aware, "route": route, "referral": referral})
+
+
+def flow_stage_labels(frame: pd.DataFrame, stages: dict[str, list[str]]) -> dict:
+    """Return how the flow figure labels each stage's category: its count, or hidden.
+
+    The figure labels every block with its number of participants. Across all countries
+    these are groups too: a count of one to four is shown as ``"<5"``, and a partner
+    (``"x"``) where the stage's total (everyone) would give it back, as in a table. Each
+    label is recorded in the disclosure ledger with the participants it counts.
+
+    Returns
+    -------
+    dict
+        ``(stage, category) -> label text``.
+    """
+    people = schema.participants(frame)
+    columns = _stage_columns(people)
+    ids = people[[ledger.ID_COLUMNS["conversations"]]]
+    labels: dict[tuple[str, str], str] = {}
+    entries: list[ledger.Entry] = []
+    where = "figure 'From awareness of reporting routes ... to referral'"
+    for stage, order in stages.items():
+        present = [c for c in order if (columns[stage] == c).any()]
+        counts = pd.DataFrame(
+            {"n": [int((columns[stage] == c).sum()) for c in present] + [len(people)]},
+            index=[*present, "Total"],
+        )
+        display, _hidden = suppress_counts(counts, total_row="Total", totals_known=True)
+        groups = [ids[(columns[stage] == c).to_numpy(bool)] for c in present]
+        for category, group in zip(present, groups, strict=True):
+            shown = str(display.loc[category, "n"])
+            labels[(stage, category)] = shown
+            entries.append(ledger.count_entry(f"{where}, {stage}: {category}", group, shown))
+        entries.append(ledger.partition_entry(f"{where}, {stage}", ids, groups))
+    entries.append(ledger.count_entry(f"{where}: participants", ids, str(len(ids))))
+    ledger.record(entries)
+    return labels
