@@ -60,10 +60,23 @@ def theme_heatmap(counts: pd.DataFrame, sizes: pd.Series, hidden: pd.DataFrame) 
     )
 
 
-def cooccurrence_heatmap(matrix: pd.DataFrame, labels: pd.Series) -> Figure:
-    """Show how often two themes were coded for the same participant (lower triangle)."""
+def cooccurrence_heatmap(
+    matrix: pd.DataFrame,
+    labels: pd.Series,
+    shown: pd.DataFrame | None = None,
+    hidden: pd.DataFrame | None = None,
+) -> Figure:
+    """Show how often two themes were coded for the same participant (lower triangle).
+
+    ``shown`` and ``hidden`` (from :func:`..tables.shown_cooccurrence`) give each cell's
+    text and the cells to leave uncoloured, so neither the number nor the colour reveals a
+    hidden count; without them every count is written.
+    """
     named = matrix.rename(index=labels, columns=labels)
     upper = np.triu(np.ones_like(named.to_numpy(), dtype=bool), k=1)
+    if hidden is not None:
+        upper = upper | hidden.to_numpy(bool)
+    annot = True if shown is None else shown.rename(index=labels, columns=labels)
     size = 1.5 + 0.38 * len(named)
     fig, ax = new_figure(width=size + 1.5, height=size)
     sns.heatmap(
@@ -71,12 +84,23 @@ def cooccurrence_heatmap(matrix: pd.DataFrame, labels: pd.Series) -> Figure:
         ax=ax,
         mask=upper,
         cmap="Purples",
-        annot=True,
-        fmt="d",
+        annot=annot,
+        fmt="d" if shown is None else "",
         cbar_kws={"label": "Participants coded with both"},
         linewidths=0.5,
         linecolor="white",
     )
+    if hidden is not None:
+        for row, col in zip(*np.nonzero(np.tril(hidden.to_numpy(bool))), strict=True):
+            ax.text(
+                col + 0.5,
+                row + 0.5,
+                shown.iloc[row, col],
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="#555555",
+            )
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.grid(False)
@@ -86,7 +110,14 @@ def cooccurrence_heatmap(matrix: pd.DataFrame, labels: pd.Series) -> Figure:
         caption="How often barriers to disclosure were coded together (all countries, synthetic)",
         alt=(
             f"Lower-triangle heatmap of {len(named)} themes; each cell counts participants "
-            "coded with both themes, the diagonal counts each theme alone."
+            "coded with both themes, the diagonal counts each theme alone"
+            + (
+                ""
+                if hidden is None
+                else f"; cells of one to four people are blank and marked {SUPPRESSED}, "
+                f"cells withheld to protect them blank and marked {WITHHELD}"
+            )
+            + "."
         ),
     )
 

@@ -32,6 +32,7 @@ from survivors_perspectives.disclosure.policy import (
     SUPPRESSED,
     WITHHELD,
     complement_is_small,
+    count_allowed,
     is_small,
 )
 from survivors_perspectives.disclosure.suppression import suppress_counts
@@ -295,6 +296,60 @@ def theme_cooccurrence(frame: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
     """Return how many participants were coded with both themes (diagonal: each theme)."""
     coded = schema.participants(frame)[themes].astype(int)
     return coded.T.dot(coded)
+
+
+def shown_cooccurrence(
+    frame: pd.DataFrame,
+    codebook: pd.DataFrame,
+    themes: list[str],
+    path: Path | str = PUBLISHED_CONVERSATIONS,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the co-occurrence counts of ``themes`` as shown, and the mask of hidden cells.
+
+    Across all countries, those coded with two themes are a group too: a count of one to
+    four is shown as ``"<5"``, a count whose rest within either theme is one to four as
+    ``"–"`` (24 with fear, 21 of them with shame: three with fear but not shame). The
+    diagonal (each theme alone) shows what the themes-by-country table shows for it. Every
+    cell of the lower triangle is recorded in the disclosure ledger.
+    """
+    counts = theme_cooccurrence(frame, themes)
+    all_counts, hidden_full = _suppressed_full(frame, codebook, path)
+    exempt = _published_matrix_cells(frame, all_counts, path)
+    people = schema.participants(frame)
+    ids = people[[ledger.ID_COLUMNS["conversations"]]]
+    coded = {t: (people[t] == 1).to_numpy(bool) for t in themes}
+    shown = pd.DataFrame("", index=themes, columns=themes, dtype=object)
+    hidden = pd.DataFrame(False, index=themes, columns=themes)
+    entries: list[ledger.Entry] = []
+    where = "figure 'How often barriers to disclosure were coded together'"
+    for i, a in enumerate(themes):
+        n = int(counts.loc[a, a])
+        if hidden_full.loc[a, ALL]:
+            shown.loc[a, a] = SUPPRESSED if is_small(n) else WITHHELD
+            hidden.loc[a, a] = True
+        else:
+            shown.loc[a, a] = str(n)
+        entries.append(
+            ledger.count_entry(
+                f"{where}, '{a}'",
+                ids[coded[a]],
+                shown.loc[a, a],
+                published=(a, ALL) in exempt and shown.loc[a, a] == str(n),
+            )
+        )
+        for b in themes[:i]:
+            both = int(counts.loc[a, b])
+            allowed = count_allowed(both, int(counts.loc[a, a])) and count_allowed(
+                both, int(counts.loc[b, b])
+            )
+            text = str(both) if allowed else (SUPPRESSED if is_small(both) else WITHHELD)
+            shown.loc[a, b], hidden.loc[a, b] = text, not allowed
+            rows = ids[coded[a] & coded[b]]
+            cell = f"{where}, '{a}' with '{b}'"
+            entries += count_entries(cell, rows, ids[coded[a]], text)
+            entries += count_entries(f"{cell} (within '{b}')", rows, ids[coded[b]], text)
+    ledger.record(entries)
+    return shown, hidden
 
 
 def top_theme_pairs(frame: pd.DataFrame, codebook: pd.DataFrame, k: int = 10) -> pd.DataFrame:
