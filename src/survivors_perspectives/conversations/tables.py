@@ -356,6 +356,10 @@ def top_theme_pairs(frame: pd.DataFrame, codebook: pd.DataFrame, k: int = 10) ->
     """Return the ``k`` pairs of themes most often coded together, across all countries.
 
     Derived themes are left out: they co-occur with their own members by construction.
+    Only pairs whose count may be shown are listed (:func:`shown_cooccurrence`'s rule: not
+    one to four, and not leaving one to four of either theme outside the pair); a hidden
+    count in a ranked list would be bounded by its neighbours. Each listed count is
+    recorded in the disclosure ledger with the participants it counts.
     """
     themes = [t for t in codebook["theme_id"] if t not in schema.DERIVED_THEMES]
     matrix = theme_cooccurrence(frame, themes)
@@ -365,15 +369,32 @@ def top_theme_pairs(frame: pd.DataFrame, codebook: pd.DataFrame, k: int = 10) ->
             "Theme": labels[a],
             "Coded together with": labels[b],
             "Participants": int(matrix.loc[a, b]),
+            "_pair": (a, b),
         }
         for i, a in enumerate(themes)
         for b in themes[i + 1 :]
         if matrix.loc[a, b] > 0
+        and count_allowed(int(matrix.loc[a, b]), int(matrix.loc[a, a]))
+        and count_allowed(int(matrix.loc[a, b]), int(matrix.loc[b, b]))
     ]
-    pairs = pd.DataFrame(rows).sort_values(
+    pairs = pd.DataFrame(rows, columns=["Theme", "Coded together with", "Participants", "_pair"])
+    pairs = pairs.sort_values(
         ["Participants", "Theme", "Coded together with"], ascending=[False, True, True]
-    )
-    return pairs.head(k).reset_index(drop=True)
+    ).head(k)
+    people = schema.participants(frame)
+    ids = people[[ledger.ID_COLUMNS["conversations"]]]
+    entries: list[ledger.Entry] = []
+    for (a, b), theme, other in zip(
+        pairs["_pair"], pairs["Theme"], pairs["Coded together with"], strict=True
+    ):
+        coded_a = ids[(people[a] == 1).to_numpy(bool)]
+        coded_b = ids[(people[b] == 1).to_numpy(bool)]
+        both = coded_a[coded_a.iloc[:, 0].isin(coded_b.iloc[:, 0]).to_numpy(bool)]
+        where = f"table of theme pairs: '{theme}' with '{other}'"
+        entries += count_entries(where, both, coded_a, str(len(both)))
+        entries += count_entries(f"{where} (within '{other}')", both, coded_b, str(len(both)))
+    ledger.record(entries)
+    return pairs.drop(columns="_pair").reset_index(drop=True)
 
 
 def disclosure_pathways(frame: pd.DataFrame) -> pd.DataFrame:
