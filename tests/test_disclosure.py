@@ -573,3 +573,37 @@ def survey_and_reference():
     from survivors_perspectives.reference import load_reference
 
     return load_survey(paths.SURVEY), load_reference()
+
+
+def test_the_conversation_figures_hide_small_all_country_groups(conversations):
+    """Flow labels, co-occurrence cells and ranked pairs: groups of one to four across all
+    countries are not written, a pair leaving one to four of a theme outside it neither."""
+    from survivors_perspectives.conversations import schema, tables
+
+    codebook = schema.load_codebook()
+    barriers = codebook.loc[codebook["family"] == "barrier", "theme_id"].tolist()
+    stages = {
+        "awareness": ["Knew a reporting route beforehand", "Did not know one beforehand"],
+        "route": [*tables.ROUTE_LABELS.values(), tables.NO_ROUTE],
+    }
+    with ledger.recording() as book:
+        labels = tables.flow_stage_labels(conversations, stages)
+        shown, hidden = tables.shown_cooccurrence(conversations, codebook, barriers)
+        pairs = tables.top_theme_pairs(conversations, codebook, k=8)
+    people = schema.participants(conversations)
+    portal = int(people["route_online_portal"].sum())
+    assert 1 <= portal <= 4
+    assert labels[("route", "Online reporting portal")] == policy.SUPPRESSED
+    fear, shame = int(people["barrier_fear"].sum()), int(people["barrier_shame"].sum())
+    both = int(((people["barrier_fear"] == 1) & (people["barrier_shame"] == 1)).sum())
+    assert shown.loc["barrier_shame", "barrier_fear"] == str(both)
+    assert not hidden.loc["barrier_shame", "barrier_fear"]
+    assert (fear, shame) == (24, 19)
+    for i, a in enumerate(barriers):
+        for b in barriers[:i]:
+            text = shown.loc[a, b]
+            assert text in (policy.SUPPRESSED, policy.WITHHELD) or not policy.is_small(int(text))
+    assert (pairs["Participants"] >= 5).all()
+    result = audit.audit_entries(book)
+    assert result.protected > 10, result.report()
+    assert result.ok, result.report()

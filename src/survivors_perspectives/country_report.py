@@ -239,13 +239,19 @@ def _by_flag(rows: pd.DataFrame, flags: Mapping[str, str], column: str | None = 
     return lambda label, col: rows[_flag(rows[flags[label]])]
 
 
-def _guarded_share(counts: pd.Series, hidden: pd.Series, members) -> float:
+def _guarded_share(
+    counts: pd.Series, hidden: pd.Series, members, total_hidden: bool = False
+) -> float:
     """Return the share of ``members`` in a line of a table, unless it would undo suppression.
 
     ``counts`` and ``hidden`` are one line of a table (a row or column, without its total).
     A share that contains some but not all of the line's hidden cells could be combined with
-    the shown cells to recover a hidden one, so it is withheld (NaN).
+    the shown cells to recover a hidden one, so it is withheld (NaN); so is any share of a
+    line whose total the table hides (``total_hidden``): the share and a shown cell give the
+    total back (in a country of 12, the three who did not answer about girls).
     """
+    if total_hidden:
+        return float("nan")
     members = list(members)
     hidden_cells = set(hidden[hidden.astype(bool)].index)
     inside = hidden_cells & set(members)
@@ -831,7 +837,9 @@ def exchange(frame: pd.DataFrame, country: str) -> Section:
                 f"figure and alt text of the most common exchange: {label}, {option}, {country}",
                 rows[(rows[f"{sex}_exchange"] == option).to_numpy(bool)],
                 answered,
-                _guarded_share(column, hidden, [option]),
+                _guarded_share(
+                    column, hidden, [option], bool(table.hidden.loc[tables.TOTAL, f"{label} (n)"])
+                ),
             )
             overall = frame[f"{sex}_exchange"].value_counts(normalize=True).get(option, 0)
             values[f"{sex}.{option}.all"] = 100 * float(overall)
@@ -907,7 +915,9 @@ def facilitation(frame: pd.DataFrame, country: str) -> Section:
             f"facilitation text: {label.lower()}, answered yes, {country}",
             rows[(answers == "Yes").to_numpy(bool)],
             rows[answers.isin(column.index).to_numpy(bool)],
-            _guarded_share(column, hidden, ["Yes"]),
+            _guarded_share(
+                column, hidden, ["Yes"], bool(table.hidden.loc[tables.TOTAL, f"{label} (n)"])
+            ),
         )
         all_answers = frame[f"{sex}_facilitator"].dropna()
         values[f"{sex}.yes.all"] = _share(int((all_answers == "Yes").sum()), len(all_answers))
@@ -1202,7 +1212,12 @@ def government(frame: pd.DataFrame, country: str) -> Section:
             f"figure and alt text of poor-or-none ratings: {area}, {country}",
             rows[rows[c].isin(["None", "Poor"]).to_numpy(bool)],
             rows[rows[c].isin(schema.RATING).to_numpy(bool)],
-            _guarded_share(counts.loc[area], table.hidden.loc[area, counts.columns], low_columns),
+            _guarded_share(
+                counts.loc[area],
+                table.hidden.loc[area, counts.columns],
+                low_columns,
+                bool(table.hidden.loc[area, f"{tables.TOTAL} (n)"]),
+            ),
         )
         values[f"{c}.all"] = _share(
             int(frame[c].isin(["None", "Poor"]).sum()), int(frame[c].notna().sum())
@@ -1290,7 +1305,12 @@ def scenarios(frame: pd.DataFrame, country: str) -> Section:
         line, hidden = counts.loc[label], table.hidden.loc[label, answer_columns]
         answered = rows[rows[c].isin(schema.YES_NO_DK).to_numpy(bool)]
         for answer in schema.YES_NO_DK:
-            values[f"{c}.{answer}"] = _guarded_share(line, hidden, [f"{answer} (n)"])
+            values[f"{c}.{answer}"] = _guarded_share(
+                line,
+                hidden,
+                [f"{answer} (n)"],
+                bool(table.hidden.loc[label, f"{tables.TOTAL} (n)"]),
+            )
             if (c, answer) in _STATED_SCENARIO_SHARES or c == "scenario_viewer_offence":
                 _stated(
                     f"scenarios text: {label}, {answer}, {country}",
@@ -1358,15 +1378,18 @@ def rated_share(frame: pd.DataFrame, country: str, column: str, answers: list[st
             percent="total",
             population=len(rows),
         )
-        hidden = table.hidden[f"{country} (n)"].drop(tables.TOTAL)
-        return _guarded_share(counts, hidden, answers)
+        hidden = table.hidden[f"{country} (n)"]
+        return _guarded_share(
+            counts, hidden.drop(tables.TOTAL), answers, bool(hidden.loc[tables.TOTAL])
+        )
     counts = rows[column].value_counts().reindex(schema.RATING, fill_value=0)
     line = pd.DataFrame(
         [counts.to_numpy()], index=[column], columns=[f"{r} (n)" for r in schema.RATING]
     )
     table = tables.count_table(line, caption="", add_total="column", population=len(rows))
     hidden = table.hidden.loc[column, line.columns]
-    return _guarded_share(line.loc[column], hidden, [f"{a} (n)" for a in answers])
+    total_hidden = bool(table.hidden.loc[column, f"{tables.TOTAL} (n)"])
+    return _guarded_share(line.loc[column], hidden, [f"{a} (n)" for a in answers], total_hidden)
 
 
 def awareness(frame: pd.DataFrame, country: str) -> Section:
@@ -1387,20 +1410,21 @@ def awareness(frame: pd.DataFrame, country: str) -> Section:
         members=_by_value(rows, {f"{country} (n)": "public_awareness"}),
     )
     hidden = table.hidden[f"{country} (n)"].drop(tables.TOTAL)
+    total_hidden = bool(table.hidden.loc[tables.TOTAL, f"{country} (n)"])
     rated = rows["public_awareness"]
     values = {
         "poor": _stated(
             f"awareness text: rated poor, {country}",
             rows[(rated == "Poor").to_numpy(bool)],
             rows[rated.isin(schema.AWARENESS).to_numpy(bool)],
-            _guarded_share(counts, hidden, ["Poor"]),
+            _guarded_share(counts, hidden, ["Poor"], total_hidden),
         ),
         "poor.all": 100 * float(overall["Poor"]),
         "good_or_excellent": _stated(
             f"awareness text: rated good or excellent, {country}",
             rows[rated.isin(["Good", "Excellent"]).to_numpy(bool)],
             rows[rated.isin(schema.AWARENESS).to_numpy(bool)],
-            _guarded_share(counts, hidden, ["Good", "Excellent"]),
+            _guarded_share(counts, hidden, ["Good", "Excellent"], total_hidden),
         ),
     }
     text = [
