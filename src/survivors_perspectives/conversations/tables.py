@@ -29,6 +29,7 @@ from survivors_perspectives.conversations.measures import (
 )
 from survivors_perspectives.disclosure import audit, ledger
 from survivors_perspectives.disclosure.policy import (
+    COMPLEMENTARY,
     SUPPRESSED,
     WITHHELD,
     complement_is_small,
@@ -454,10 +455,16 @@ def flow_stage_labels(frame: pd.DataFrame, stages: dict[str, list[str]]) -> dict
             {"n": [int((columns[stage] == c).sum()) for c in present] + [len(people)]},
             index=[*present, "Total"],
         )
-        display, _hidden = suppress_counts(counts, total_row="Total", totals_known=True)
+        display, hidden = suppress_counts(counts, total_row="Total", totals_known=True)
         groups = [ids[(columns[stage] == c).to_numpy(bool)] for c in present]
+        # With some categories hidden, a shown one gives their sum back against the total
+        # (33 with no route described: 9 described one), which the themes-by-country table
+        # then splits by country: every count of the stage is hidden.
+        some_hidden = bool(hidden.loc[present, "n"].any())
         for category, group in zip(present, groups, strict=True):
             shown = str(display.loc[category, "n"])
+            if some_hidden and shown not in (SUPPRESSED, COMPLEMENTARY):
+                shown = COMPLEMENTARY if len(group) > 0 else shown
             labels[(stage, category)] = shown
             entries.append(ledger.count_entry(f"{where}, {stage}: {category}", group, shown))
         entries.append(ledger.partition_entry(f"{where}, {stage}", ids, groups))
