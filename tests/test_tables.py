@@ -179,14 +179,20 @@ def test_a_stacked_table_has_one_header_row_and_no_empty_header_cell():
 
 def test_frame_table_formats_numbers_and_keeps_text():
     frame = pd.DataFrame(
-        {"n": [413.0, 50.0], "share": [12.10, float("nan")], "note": ["<5", "a note"]},
-        index=pd.Index(["all", "Peru"], name="scope"),
+        {
+            "n": [413.0, 50.0, 7.0],
+            "share": [12.10, float("nan"), 22.0],
+            "p": [0.0351, 0.2, 0.00004],
+            "note": ["<5", "a note", "x"],
+        },
+        index=pd.Index(["all", "Peru", "Mexico"], name="scope"),
     )
     table = tables.frame_table(frame, caption="c")
     assert table.data.to_dict("list") == {
-        "n": ["413", "50"],
-        "share": ["12.1", "–"],
-        "note": ["<5", "a note"],
+        "n": ["413", "50", "7"],
+        "share": ["12.1", "–", "22.0"],
+        "p": ["0.035", "0.200", "0.000"],
+        "note": ["<5", "a note", "x"],
     }
     assert table.caption == "c" and table.show_index
     with pytest.raises(TypeError, match=r"frame_table 'c': expected a pandas frame.*found list"):

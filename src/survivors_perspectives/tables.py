@@ -445,8 +445,9 @@ def frame_table(output: object, *, caption: str, note: str = "") -> Table:
 
     For frames a chapter or lesson shows as they are: values that are not counts of people
     to suppress (or already suppressed). Numbers are shown as the auditors' tables show them
-    (integers as integers, no ``nan``: :func:`survivors_perspectives.auditor_tables.format_auto`);
-    text is kept whole.
+    (integers as integers, no ``nan``: :func:`survivors_perspectives.auditor_tables.format_auto`),
+    with as many decimals in a column of decimals as its longest value needs; text is kept
+    whole.
     """
     from pandas.io.formats.style import Styler
 
@@ -461,6 +462,13 @@ def frame_table(output: object, *, caption: str, note: str = "") -> Table:
             f"found {type(output).__name__}"
         )
     shown = frame.map(lambda v: v if isinstance(v, str) else format_auto(v))
+    for column in frame.columns[[pd.api.types.is_float_dtype(t) for t in frame.dtypes]]:
+        # One number of decimals per column, so the decimal points line up (22.0 under 12.1).
+        places = max((len(t.partition(".")[2]) for t in shown[column]), default=0)
+        shown[column] = [
+            t if pd.isna(v) else f"{v:.{places}f}"
+            for v, t in zip(frame[column], shown[column], strict=True)
+        ]
     return value_table(shown, caption=caption, note=note)
 
 
