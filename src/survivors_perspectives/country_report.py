@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from survivors_perspectives import paths, plots, provenance, tables
+from survivors_perspectives import auditor_tables, paths, plots, provenance, tables
 from survivors_perspectives.countries import COUNTRIES, check_country, slugify
 from survivors_perspectives.disclosure import ledger, policy
 from survivors_perspectives.disclosure.policy import WITHHELD_SHARE
@@ -1530,23 +1530,34 @@ def published_beside_ours(
 
     shown = pd.DataFrame(
         {
-            "Figure": rows["quantity"].fillna(rows["id"]).to_numpy(),
-            "Unit": rows["unit"].fillna("").to_numpy(),
-            "Published": [_fmt(v, "", v) for v in rows["published"]],
-            "This data": [
+            "id": rows["id"].to_numpy(),
+            "figure": rows["quantity"].fillna(rows["id"]).to_numpy(),
+            "unit": [auditor_tables.unit_words(u) for u in rows["unit"]],
+            "published": [_fmt(v, "", v) for v in rows["published"]],
+            "this_data": [
                 _fmt(v, u, p)
                 for v, u, p in zip(rows["reproduced"], rows["unit"], rows["published"], strict=True)
             ],
-            "Status": rows["status"].str.replace("_", " ").to_numpy(),
-        },
-        index=pd.Index(rows["id"].to_numpy(), name="Reference id"),
+            "status": [auditor_tables.status_words(s) for s in rows["status"]],
+        }
     )
     ok = int((rows["status"] == REPRODUCED).sum())
-    table = tables.value_table(
+    # The figure's name for a reader; its id in the reference table on hover, as in the
+    # auditors' tables.
+    table = auditor_tables.table(
         shown,
+        [
+            ("figure", "Figure"),
+            ("unit", "Unit"),
+            ("published", "Published", "auto"),
+            ("this_data", "This data", "auto"),
+            ("status", "Status"),
+        ],
         caption=f"Figures the report published for {country}, beside the same figures from "
         "the data in use",
-        index_name="Reference id",
+        note="Hover over a figure's name for its id in data/reference/published_statistics.csv.",
+        hover="id",
+        sortable=False,
     )
     text = [
         f"The report published {len(rows)} figures specific to {country} that can be "

@@ -6,13 +6,18 @@ plots.Figure` so each figure carries a caption and alt text and renders to ident
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.patches import Rectangle
 
 from survivors_perspectives.disclosure.policy import SUPPRESSED, WITHHELD, is_small
-from survivors_perspectives.plots import OKABE_ITO, Figure, new_figure
+from survivors_perspectives.plots import OKABE_ITO, Figure, new_figure, spread_labels
+
+#: Characters per line of a label between two stages of the flow figure.
+INNER_LABEL_CHARACTERS = 22
 
 
 def theme_heatmap(counts: pd.DataFrame, sizes: pd.Series, hidden: pd.DataFrame) -> Figure:
@@ -180,25 +185,38 @@ def disclosure_flow(
             )
             cursor_left[a] += n
             cursor_right[b] += n
+    placed = []
     for stage_index, column in enumerate(columns):
+        stage_labels = []
         for label, (bottom, top) in spans[column].items():
             ax.add_patch(
                 Rectangle((stage_index - width / 2, bottom), width, top - bottom, color="#333333")
             )
             align = "right" if stage_index == 0 else "left"
             offset = -width if stage_index == 0 else width
-            ax.text(
-                stage_index + offset,
-                (bottom + top) / 2,
-                f"{label} ({(labels or {}).get((column, label), int(top - bottom))})",
-                ha=align,
-                va="center",
-                fontsize=8,
-                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1},
+            # Inner stages' labels sit between two bars: wrapped so they end before the next.
+            shown = (labels or {}).get((column, label), int(top - bottom))
+            text = f"{label} ({shown})"
+            if 0 < stage_index < len(columns) - 1:
+                text = textwrap.fill(text, INNER_LABEL_CHARACTERS)
+            stage_labels.append(
+                ax.text(
+                    stage_index + offset,
+                    (bottom + top) / 2,
+                    text,
+                    ha=align,
+                    va="center",
+                    fontsize=8,
+                    bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1},
+                )
             )
+        placed.append(stage_labels)
     ax.set_xlim(-1.3, len(columns) - 1 + 1.3)
     ax.invert_yaxis()
     ax.axis("off")
+    # Small blocks side by side would put their labels on top of each other.
+    for stage_labels in placed:
+        spread_labels(ax, stage_labels)
     return Figure(
         fig,
         caption=(
