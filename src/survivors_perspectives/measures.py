@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .countries import COUNTRIES
-from .survey.published_tests import CHI2, PUBLISHED_TESTS, frame_for_test
+from .printed_values import CHI2
+from .survey.published_tests import PUBLISHED_TESTS, frame_for_test
 from .survey.schema import ASKED_IF
 
 Frame = pd.DataFrame

@@ -29,15 +29,16 @@ from tqdm import tqdm  # plain text bar: tqdm.auto warns in a kernel without ipy
 
 from survivors_perspectives import paths
 from survivors_perspectives.atomic_files import write_atomically
+from survivors_perspectives.printed_values import (
+    STATISTIC_TOLERANCE,
+    published_significant,
+    significant,
+)
 
 #: Default number of generator seeds.
 DEFAULT_SEEDS = 200
 #: First seed; replicate ``i`` uses ``FIRST_SEED + i``.
 FIRST_SEED = 1
-#: Significance level of the published conclusions.
-ALPHA = 0.05
-#: Share of the published statistic within which a replicate's statistic counts as close.
-CLOSE = 0.20
 #: Package folders whose sources decide the replicates (generator, survey tests, statistics).
 SOURCE_PARTS: tuple[str, ...] = ("synth", "survey", "stats.py", "cross_country.py", "robustness.py")
 
@@ -183,15 +184,6 @@ def run_replicates(
     return frame.sort_values(["seed", "id"], kind="stable").reset_index(drop=True)
 
 
-def _published_significant(p_reported: str) -> bool:
-    text = str(p_reported).strip()
-    if text.startswith("<"):
-        return float(text[1:]) <= ALPHA
-    if text.startswith(">"):
-        return False
-    return float(text) < ALPHA
-
-
 def summarise(replicates: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
     """Per test: the share of replicates reaching the published conclusion, and the spread.
 
@@ -207,9 +199,11 @@ def summarise(replicates: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame
                 f"robustness: test id {test_id!r} is not in the published reference table"
             )
         ref = published.loc[test_id]
-        significant = _published_significant(ref["p_reported"])
-        reached = (group["p"] < ALPHA) == significant
-        close = (group["statistic"] - ref["statistic"]).abs() <= CLOSE * ref["statistic"]
+        reported_significant = published_significant(ref["p_reported"])
+        reached = group["p"].map(significant) == reported_significant
+        close = (group["statistic"] - ref["statistic"]).abs() <= STATISTIC_TOLERANCE * ref[
+            "statistic"
+        ]
         rows.append(
             {
                 "id": test_id,
@@ -217,7 +211,7 @@ def summarise(replicates: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame
                 "published_statistic": ref["statistic"],
                 "published_df": ref["df"],
                 "published_p": ref["p_reported"],
-                "published_significant": significant,
+                "published_significant": reported_significant,
                 "replicates": len(group),
                 "share_same_conclusion": float(reached.mean()),
                 "share_close_statistic": float(close.mean()),

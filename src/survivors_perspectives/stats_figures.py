@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure as MplFigure
 
 from survivors_perspectives import plots
+from survivors_perspectives.printed_values import significant
 
 
 def _short(test_id: str) -> str:
@@ -33,7 +34,7 @@ def effect_sizes(recomputed: pd.DataFrame) -> plots.Figure:
     for ax, (measure, sub) in zip(axes, groups, strict=True):
         y = np.arange(len(sub))
         colours = np.where(
-            sub["p_adjusted"] < 0.05, plots.OKABE_ITO["blue"], plots.OKABE_ITO["grey"]
+            sub["p_adjusted"].map(significant), plots.OKABE_ITO["blue"], plots.OKABE_ITO["grey"]
         )
         ax.hlines(y, sub["effect_ci_low"], sub["effect_ci_high"], colors=colours, linewidth=2)
         ax.scatter(sub["effect_size"], y, c=colours, zorder=3, s=22)
