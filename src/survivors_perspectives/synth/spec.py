@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..countries import COUNTRIES
+from ..countries import COUNTRIES, slugify
 from ..published_conflicts import (
     SERVICES_BY_ORG_TYPE,
     ConflictReadError,
@@ -195,10 +195,6 @@ def count_for_pct(pct: float, base: int, what: str = "target") -> int:
     return round(pct / 100 * base)
 
 
-def _slug(country: str) -> str:
-    return country.lower().replace(" ", "-")
-
-
 def _split(total: int, shares: dict) -> dict:
     """Split ``total`` over levels by shares (largest remainder), keeping level order."""
     from .allocate import largest_remainder
@@ -222,7 +218,7 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
     def assume(about: str, text: str) -> None:
         assumptions.append(Note(about, text))
 
-    sizes = {c: pub.count(f"sample.completed.count.{_slug(c)}") for c in COUNTRIES}
+    sizes = {c: pub.count(f"sample.completed.count.{slugify(c)}") for c in COUNTRIES}
     n_total = sum(sizes.values())
     tables: list[TableTarget] = []
 
@@ -346,7 +342,7 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "Master's degree or PhD": pub.count("profile.education.masters_phd.count"),
     }
     masters = {
-        c: pub.count_for_pct(f"profile.education.masters_phd.pct.{_slug(c)}", sizes[c])
+        c: pub.count_for_pct(f"profile.education.masters_phd.pct.{slugify(c)}", sizes[c])
         for c in COUNTRIES
     }
     excess = sum(masters.values()) - edu_totals["Master's degree or PhD"]
