@@ -8,18 +8,22 @@ and for each test we report the share of replicates that reach the published con
 
 The replicates run in parallel with joblib (one task per seed) behind a tqdm progress bar on
 stderr. The result is cached: ``robustness.csv`` is written together with
-``robustness.key``, a hash of everything that can change it (the generator's and the tests'
-source files, the reference table, the seeds). When the key matches, the cached table is
-returned without generating anything, so ``make book`` does not redo minutes of work when
-nothing changed.
+``robustness.key``, a hash of everything that can change it: the seeds, the reference table,
+the source of every package module a replicate runs through (found by following the imports
+from :data:`KEY_MODULES`, as make does for the notebooks, so a module the generator imports
+cannot be forgotten) and the versions of Python and of the numerical libraries. When the key
+matches, the cached table is returned without generating anything, so ``make book`` does not
+redo minutes of work when nothing changed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import platform
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -39,8 +43,17 @@ from survivors_perspectives.printed_values import (
 DEFAULT_SEEDS = 200
 #: First seed; replicate ``i`` uses ``FIRST_SEED + i``.
 FIRST_SEED = 1
-#: Package folders whose sources decide the replicates (generator, survey tests, statistics).
-SOURCE_PARTS: tuple[str, ...] = ("synth", "survey", "stats.py", "cross_country.py", "robustness.py")
+#: Modules whose code decides a replicate: ``derive`` (the seed's generator call), the
+#: generator, the tests recomputed on each replicate, this summary. Everything they import is
+#: followed (``notebook_deps.module_closure``); over-inclusion only costs a rerun.
+KEY_MODULES: tuple[str, ...] = (
+    "survivors_perspectives.derive",
+    "survivors_perspectives.synth.generate",
+    "survivors_perspectives.cross_country",
+    "survivors_perspectives.robustness",
+)
+#: Libraries whose version can change a replicate's numbers (random streams, test statistics).
+KEY_LIBRARIES: tuple[str, ...] = ("numpy", "pandas", "scipy", "statsmodels", "joblib")
 
 ROBUSTNESS_FILE = "robustness.csv"
 REPLICATES_FILE = "robustness_replicates.csv"
@@ -98,16 +111,21 @@ def _rel(path: Path) -> str:
 
 
 def default_source_files() -> list[Path]:
-    """Return the package sources a robustness run depends on (see :data:`SOURCE_PARTS`)."""
-    package = Path(__file__).resolve().parent
-    files: list[Path] = []
-    for part in SOURCE_PARTS:
-        target = package / part
-        if target.is_dir():
-            files += sorted(target.rglob("*.py"))
-        elif target.is_file():
-            files.append(target)
-    return files
+    """Return the package sources a robustness run depends on.
+
+    Those are the files of :data:`KEY_MODULES` and of every package module they import,
+    directly or not.
+    """
+    from survivors_perspectives.notebook_deps import module_closure
+
+    return module_closure(KEY_MODULES)
+
+
+def library_versions() -> str:
+    """Return Python's and :data:`KEY_LIBRARIES`' versions, as part of the cache key."""
+    versions = {"python": platform.python_version()}
+    versions |= {name: metadata.version(name) for name in KEY_LIBRARIES}
+    return json.dumps(versions, sort_keys=True)
 
 
 def _replicate(
@@ -254,8 +272,8 @@ def robustness(
     n_seeds : int
         Number of generator seeds.
     key : str, optional
-        Cache key; by default :func:`input_key` over the seeds, the reference files and
-        :func:`default_source_files`.
+        Cache key; by default :func:`input_key` over the seeds, the reference files,
+        :func:`default_source_files` and :func:`library_versions`.
     n_jobs : int
         joblib worker processes.
     progress : bool
@@ -266,7 +284,7 @@ def robustness(
     out_dir = Path(out_dir)
     seeds = seeds_for(n_seeds)
     if key is None:
-        key = input_key(seeds, reference_paths(), default_source_files())
+        key = input_key(seeds, reference_paths(), default_source_files(), library_versions())
     summary_path = out_dir / ROBUSTNESS_FILE
     key_path = out_dir / KEY_FILE
     if summary_path.is_file() and key_path.is_file() and key_path.read_text().strip() == key:
