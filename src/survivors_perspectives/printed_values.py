@@ -57,8 +57,10 @@ APPROXIMATE_TOLERANCE = 2 * APPROXIMATE_HALF_WIDTH
 #: the same for the replication table and the robustness runs over generator seeds.
 STATISTIC_TOLERANCE = 0.20
 
-#: Words in a reference row's quantity marking a figure the report gives only in words.
-_IN_WORDS = re.compile(r"\b(about|around|roughly)\b")
+#: A reference row's quantity marks a figure the report gives only in words in brackets:
+#: "(about)", "(roughly half)", "(executive summary, roughly)". Only in brackets: "the taboo on
+#: talking about sex" names a topic, not an approximation.
+_IN_WORDS = re.compile(r"\([^)]*\b(about|around|roughly)\b[^)]*\)")
 
 CHI2 = "chi2_independence"
 ANOVA = "anova_oneway"
@@ -135,7 +137,7 @@ def given_in_words(note: str, quantity: str) -> bool:
 
     Such a figure is matched by data within :data:`APPROXIMATE_TOLERANCE`, not
     :data:`PERCENT_TOLERANCE`. The reference row says so in its note (``approximate: ...``)
-    or in the words of its quantity.
+    or in brackets in its quantity (``(about a fifth)``).
     """
     return "approximate" in str(note).lower() or bool(_IN_WORDS.search(str(quantity)))
 
