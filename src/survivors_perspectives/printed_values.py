@@ -28,8 +28,7 @@ import re
 
 from scipy import stats as sps
 
-#: Significance level the report uses for its conclusions (5%, the field's convention; the
-#: report never states another).
+#: Significance level the report's conclusions are read at (5%, the field's convention).
 ALPHA = 0.05
 
 #: The report prints every test statistic with three decimals; a printed statistic stands
@@ -48,7 +47,9 @@ APPROXIMATE_HALF_WIDTH = 2.5
 
 #: Computed data match a figure given only in words within 5 points: the 2.5 points the words
 #: can stand for (:data:`APPROXIMATE_HALF_WIDTH`) and as much again, as for
-#: :data:`PERCENT_TOLERANCE`, since the generator is not calibrated to the words' exact value.
+#: :data:`PERCENT_TOLERANCE`, since the generator is not calibrated to the words' exact value
+#: (on the synthetic survey "roughly half", ``caseload.online_share_of_se.mean``, is 46.7%:
+#: the words' 2.5 points alone would call it a miss).
 APPROXIMATE_TOLERANCE = 2 * APPROXIMATE_HALF_WIDTH
 
 #: A recomputed test statistic is close to the printed one within 20% of it. The generator
