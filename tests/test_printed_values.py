@@ -39,6 +39,7 @@ def _definitions(pattern: str) -> list[str]:
         (r"^\s*STATISTIC_TOLERANCE\s*[:=]", ["printed_values.py"]),
         (r"^\s*PERCENT_TOLERANCE\s*[:=]", ["printed_values.py"]),
         (r"^\s*CLOSE\s*=", []),
+        (r"^_(P|DF)_PATTERN\s*=", []),
     ],
 )
 def test_each_reading_rule_is_defined_once_in_printed_values(pattern, homes):

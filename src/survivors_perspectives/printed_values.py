@@ -67,6 +67,7 @@ CHI2 = "chi2_independence"
 ANOVA = "anova_oneway"
 
 _P_TEXT = re.compile(r"\s*([<>=]?)\s*(\d*\.?\d+)\s*")
+_DF_TEXT = re.compile(r"\d+(,\d+)?")
 
 
 def parse_p(text: str) -> tuple[str, float, int]:
@@ -94,13 +95,10 @@ def parse_p(text: str) -> tuple[str, float, int]:
 
 
 def parse_df(text: str) -> tuple[int, ...]:
-    """Split printed degrees of freedom (``10`` or ``5,407``) into integers."""
-    try:
-        return tuple(int(part) for part in str(text).split(","))
-    except ValueError:
-        raise ValueError(
-            f"df: expected degrees of freedom such as 10 or 5,407, found {text!r}"
-        ) from None
+    """Split printed degrees of freedom (``10`` or ``5,407``: one or two) into integers."""
+    if not _DF_TEXT.fullmatch(str(text)):
+        raise ValueError(f"df: expected degrees of freedom such as 10 or 5,407, found {text!r}")
+    return tuple(int(part) for part in str(text).split(","))
 
 
 def significant(p: float) -> bool:
