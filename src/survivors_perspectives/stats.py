@@ -26,6 +26,8 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.oneway import anova_oneway as _sm_anova_oneway
 from statsmodels.stats.oneway import confint_effectsize_oneway
 
+from survivors_perspectives.printed_values import significant
+
 #: Below this expected count the chi-square approximation is doubtful (Cochran's rule).
 MIN_EXPECTED = 5.0
 #: Monte Carlo resamples for the p-value of a sparse table; 1/(n+1) is the smallest p possible.
@@ -288,7 +290,7 @@ def anova_oneway(
     eta2 = f * df[0] / (f * df[0] + df[1])
     spread = levene_median(frame, value, group)
     note = f"Brown-Forsythe p = {spread.p:.4f}"
-    if spread.p < 0.05:
+    if significant(spread.p):
         welch = welch_anova(frame, value, group)
         note += f"; unequal variances, Welch F = {welch.statistic:.3f}, p = {welch.p:.4f}"
     return TestResult(

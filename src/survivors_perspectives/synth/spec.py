@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..countries import COUNTRIES
+from ..countries import COUNTRIES, slugify
+from ..published_conflicts import (
+    SERVICES_BY_ORG_TYPE,
+    ConflictReadError,
+    published_conflicts,
+    service_offered_by_org_type,
+)
 from ..survey.schema import ASKED_IF, CATEGORIES, COLUMN_BY_NAME
 from .raking import chi2_statistic
 
@@ -189,49 +195,12 @@ def count_for_pct(pct: float, base: int, what: str = "target") -> int:
     return round(pct / 100 * base)
 
 
-def _slug(country: str) -> str:
-    return country.lower().replace(" ", "-")
-
-
 def _split(total: int, shares: dict) -> dict:
     """Split ``total`` over levels by shares (largest remainder), keeping level order."""
     from .allocate import largest_remainder
 
     counts = largest_remainder(total, list(shares.values()))
     return dict(zip(shares, (int(c) for c in counts), strict=True))
-
-
-def _search_other(gov: int, ngo: int, sizes: dict, total_pct: float, chi2: float, what: str):
-    """Choose the 'Other' organisations' yes-count for a service offered by org type.
-
-    The report gives government and NGO shares, an overall share and X2(2); the 'Other'
-    group is the only free cell. Prefer counts meeting both the overall share (within one
-    point) and the statistic; otherwise keep the statistic and report the overall share as a
-    conflict. Returns ``(count, conflict_text_or_None)``.
-    """
-    n_gov, n_ngo, n_other = sizes["Government"], sizes["NGO"], sizes["Other"]
-    total = n_gov + n_ngo + n_other
-    best = None
-    for x in range(n_other + 1):
-        table = [[gov, n_gov - gov], [ngo, n_ngo - ngo], [x, n_other - x]]
-        stat = chi2_statistic(np.array(table))
-        overall = 100 * (gov + ngo + x) / total
-        ok_overall = abs(overall - total_pct) <= 1
-        ok_stat = abs(stat / chi2 - 1) <= 0.1
-        key = (not (ok_overall and ok_stat), not ok_stat, abs(stat / chi2 - 1))
-        if best is None or key < best[0]:
-            best = (key, x, overall, stat)
-    (_, miss_stat, _), x, overall, stat = best
-    conflict = None
-    if miss_stat:
-        raise SpecError(f"{what}: X2(2) = {chi2:g} unreachable with the published shares")
-    if abs(overall - total_pct) > 1:
-        conflict = (
-            f"{what}: the government and NGO shares with X2(2) = {chi2:g} need 'Other' "
-            f"organisations at {x}/{n_other}, giving an overall share of {overall:.1f}% "
-            f"instead of the published {total_pct:g}%; we keep the shares by type and the test"
-        )
-    return x, conflict
 
 
 # --------------------------------------------------------------------------------------
@@ -245,12 +214,11 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         reference = load_reference()
     pub = _Published(reference)
     assumptions: list[Note] = []
-    conflicts: dict[str, str] = {}
 
     def assume(about: str, text: str) -> None:
         assumptions.append(Note(about, text))
 
-    sizes = {c: pub.count(f"sample.completed.count.{_slug(c)}") for c in COUNTRIES}
+    sizes = {c: pub.count(f"sample.completed.count.{slugify(c)}") for c in COUNTRIES}
     n_total = sum(sizes.values())
     tables: list[TableTarget] = []
 
@@ -374,7 +342,7 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "Master's degree or PhD": pub.count("profile.education.masters_phd.count"),
     }
     masters = {
-        c: pub.count_for_pct(f"profile.education.masters_phd.pct.{_slug(c)}", sizes[c])
+        c: pub.count_for_pct(f"profile.education.masters_phd.pct.{slugify(c)}", sizes[c])
         for c in COUNTRIES
     }
     excess = sum(masters.values()) - edu_totals["Master's degree or PhD"]
@@ -453,23 +421,13 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
     )
 
     # --- Services ------------------------------------------------------------------------
-    org_sizes = {
-        "Government": org_totals["Government"],
-        "NGO": org_totals["NGO (no religious affiliation)"],
-        "Other": org_totals["Other"],
-    }
     by_org_yes: dict[str, dict] = {}
-    for col, key in (
-        ("service_individual_counselling", "counselling_individual"),
-        ("service_sexual_health", "sexual_health"),
-        ("service_reintegration", "reintegration"),
-    ):
-        g = pub.count_for_pct(f"services.{key}.pct.government", org_sizes["Government"])
-        n = pub.count_for_pct(f"services.{key}.pct.ngo", org_sizes["NGO"])
-        chi2 = pub(f"services.{key}.by_org_type.chi2")
-        other, conflict = _search_other(g, n, org_sizes, pub(f"services.{key}.pct"), chi2, col)
-        if conflict:
-            conflicts[f"services.{key}.pct"] = conflict
+    for col, key in SERVICES_BY_ORG_TYPE:
+        try:
+            offered, _ = service_offered_by_org_type(reference, key)
+        except ConflictReadError as error:
+            raise SpecError(str(error)) from None
+        g, n, other = offered["Government"], offered["NGO"], offered["Other"]
         by_org_yes[col] = {
             "Government": g,
             "NGO (no religious affiliation)": n,
@@ -496,13 +454,6 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         JointBinaryTarget(
             "service_individual_counselling", "organisation_type", couns_org, "gender", gender_yes
         ),
-    )
-    conflicts["services.counselling_individual.pct.men"] = conflicts[
-        "services.counselling_individual.pct.women"
-    ] = (
-        "38% of 77 men and 54% of 335 women give about 51% overall, while the overall share "
-        "is published as 68% and the shares by organisation type imply 64-68%; we keep the "
-        "gender gap of about 16 points and X2(2) = 7.627, not the two levels"
     )
     assume(
         "counselling by gender",
@@ -1043,13 +994,10 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
             },
         )
     )
-    conflicts["awareness.rating.poor.pct"] = (
-        "291 of 413 is 70.5%, printed as 71%; we keep the count (within one point)"
-    )
-    conflicts["caseload.online_share_of_total.one_in_five.exec_summary"] = (
-        "the executive summary rounds the 18% of total caseloads up to 'one in five'; the data "
-        "follow the 18%"
-    )
+    try:
+        conflicts = published_conflicts(reference)
+    except ConflictReadError as error:
+        raise SpecError(str(error)) from None
     spec = Spec(
         sizes=sizes,
         tables=tuple(tables),

@@ -6,8 +6,8 @@ FILE``, a CSV ``measure,limit`` listing every measure), never move it outside th
 declared here: a file that leaves a measure out, names an unknown one, or sets a limit that is
 not a number in range stops before any synthesis, so a typo cannot open the gate.
 
-This gate holds the twin's own small-count rule (``risk.RARE``: combinations of 1 to 4
-people); it belongs with the book's disclosure rule in one disclosure module once that exists.
+A rare combination (``risk.rare_combinations``) is a combination of 1 to 4 people: the book's
+small-count rule, read from ``disclosure.policy`` rather than written again here.
 """
 
 from __future__ import annotations
