@@ -584,7 +584,7 @@ def structure_check(frame: pd.DataFrame, spec=None) -> pd.DataFrame:
 
     ``expected`` is the rank correlation the declared latent value gives for the frame's own
     answers; ``observed`` the mean Spearman over the item pairs. On synthetic data the two
-    agree by construction; on the real data the gap measures how wrong the assumption was.
+    agree within sampling error; on the real data the gap measures how wrong the assumption was.
     """
     from survivors_perspectives import plausibility
 

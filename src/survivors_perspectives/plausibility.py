@@ -229,8 +229,10 @@ def correlations(
     """Observed and declared correlations of every battery, pair and dependence.
 
     Columns: ``kind``, ``name``, ``pairs``, ``declared`` (latent), ``implied`` (mean rank
-    correlation the declared value gives with the observed margins) and ``observed`` (mean
-    Spearman over the item pairs, each on the respondents asked both).
+    correlation the declared value gives with the observed margins), ``observed`` (mean
+    Spearman over the item pairs, each on the respondents asked both) and ``respondents``
+    (the fewest asked both items of a pair: the latent factors are drawn per respondent, so
+    ``observed`` differs from ``implied`` by sampling error of that size, as in a real survey).
     """
     structure = structure or default_structure()
     loadings = structure.loadings()
@@ -248,15 +250,16 @@ def correlations(
     needed = {c for _, _, columns, _ in groups for c in columns}
     scores = {c: _scores(frame, c).to_numpy(dtype=float, na_value=np.nan) for c in needed}
     for kind, name, columns, declared in groups:
-        obs, imp = [], []
+        obs, imp, asked = [], [], []
         for a, b in itertools.combinations(columns, 2):
             if _GATES.get(a) == b or _GATES.get(b) == a:
                 continue  # the flag is the slider's being above 0: tied by definition
             rho = declared if kind == "dependence" else latent(a, b)
-            o, i, _ = _pair_values(scores, a, b, rho, implied)
+            o, i, n = _pair_values(scores, a, b, rho, implied)
             if not np.isnan(o):
                 obs.append(o)
                 imp.append(i)
+                asked.append(n)
         rows.append(
             {
                 "kind": kind,
@@ -265,9 +268,12 @@ def correlations(
                 "declared": float(declared),
                 "implied": float(np.mean(imp)) if imp else float("nan"),
                 "observed": float(np.mean(obs)) if obs else float("nan"),
+                "respondents": min(asked) if asked else 0,
             }
         )
-    return pd.DataFrame(rows, columns=["kind", "name", "pairs", "declared", "implied", "observed"])
+    return pd.DataFrame(
+        rows, columns=["kind", "name", "pairs", "declared", "implied", "observed", "respondents"]
+    )
 
 
 # --------------------------------------------------------------------------------------
