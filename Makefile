@@ -84,7 +84,8 @@ BOOK_STATIC := $(shell find book -type f -not -path 'book/_build/*' -not -path '
 BOOK_PAGES := $(BOOK_STATIC:book/%=$(BOOK_SRC)/%)
 REPORTS_INDEX := $(BUILD)/reports/index.html
 REPORT_TEMPLATE := $(shell find src/survivors_perspectives/templates/country_report -type f)
-DERIVED := $(DERIVED_DIR)/replication.csv $(DERIVED_DIR)/audit.csv $(DERIVED_DIR)/robustness.csv
+DERIVED := $(DERIVED_DIR)/replication.csv $(DERIVED_DIR)/audit.csv $(DERIVED_DIR)/robustness.csv \
+	$(DERIVED_DIR)/plausibility.csv
 # A failed derive writes nothing (derive.py replaces the tables only when all are computed):
 # make must not delete the last good ones either. Nor, on Ctrl-C just after the swap, the
 # new book's index.html (the target is reached through the swapped symlink).

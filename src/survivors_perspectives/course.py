@@ -600,7 +600,7 @@ SEED_MEASURES: dict[str, tuple] = {
     ),
     "self-blame with fear of not being believed (Cramér's V)": (
         _self_blame_with_not_believed,
-        "never published: both options are assumed, each drawn by country on its own",
+        "never published: both options are assumed, tied only by the declared barriers battery",
     ),
 }
 
@@ -666,6 +666,36 @@ def assumptions_table(spec) -> pd.DataFrame:
     )
     table.index = pd.RangeIndex(1, len(table) + 1, name="number")
     return table
+
+
+def assumed_structure(spec) -> pd.DataFrame:
+    """Return the generator's declared joint structure: kind, value and reason of each part.
+
+    The part of the synthetic population the report never published (who gives which
+    answers together), written down so a student can see it is assumed, not observed.
+    """
+    if spec.structure is None:
+        return pd.DataFrame(columns=["kind", "value", "reason"])
+    table = spec.structure.table().set_index("name")
+    return table[["kind", "value", "reason"]].rename_axis("assumption")
+
+
+def structure_check(frame: pd.DataFrame, spec=None) -> pd.DataFrame:
+    """Set each declared correlation beside what a survey frame shows (rank correlations).
+
+    ``expected`` is the rank correlation the declared latent value gives for the frame's own
+    answers; ``observed`` the mean Spearman over the item pairs. On synthetic data the two
+    agree within sampling error; on the real data the gap measures how wrong the assumption was.
+    """
+    from survivors_perspectives import plausibility
+
+    structure = spec.structure if spec is not None else None
+    table = plausibility.correlations(frame, structure)
+    return (
+        table.set_index("name")[["kind", "declared", "implied", "observed"]]
+        .rename(columns={"declared": "declared (latent)", "implied": "expected"})
+        .rename_axis("assumption")
+    )
 
 
 def fidelity_by_topic(result: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,10 @@ Usage::
 Writes ``replication.csv`` (every published figure against the data), ``audit.csv`` (the
 report's internal inconsistencies) and ``robustness.csv`` with ``robustness.key`` and
 ``robustness_replicates.csv`` (the published tests over many generator seeds; reused when
-the key of its inputs is unchanged). ``--seeds 0`` skips the robustness run.
+the key of its inputs is unchanged), and ``plausibility.csv`` (how far the data look like a
+population where the report is silent; :mod:`survivors_perspectives.plausibility`) with
+``plausibility_seeds.csv`` (the same over up to 20 generator seeds, cached likewise).
+``--seeds 0`` skips both runs over seeds.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from survivors_perspectives import audit, paths, replication, robustness
+from survivors_perspectives import audit, paths, plausibility, replication, robustness
 from survivors_perspectives.reference import load_reference
 
 
@@ -57,7 +60,13 @@ def build(
         replication.write_replication(reference, survey, conversations, staging / "replication.csv")
         audit.write_audit(reference, staging / "audit.csv")
         written = _robustness(reference, out, seeds, jobs, progress)
-        for name in ("replication", "audit"):
+        seed_runs = min(seeds, plausibility.DEFAULT_SEEDS)
+        written.update(
+            plausibility.write_plausibility(
+                survey, staging, seeds=seed_runs, jobs=jobs, seeds_dir=out
+            )
+        )
+        for name in ("replication", "audit", "plausibility"):
             os.replace(staging / f"{name}.csv", out / f"{name}.csv")
             written[name] = out / f"{name}.csv"
     finally:
@@ -65,7 +74,7 @@ def build(
     return dict(sorted(written.items(), key=lambda item: _ORDER.index(item[0])))
 
 
-_ORDER = ("replication", "audit", "robustness")
+_ORDER = ("replication", "audit", "robustness", "plausibility", "plausibility_seeds")
 
 
 def _robustness(reference, out: Path, seeds: int, jobs: int, progress: bool) -> dict[str, Path]:

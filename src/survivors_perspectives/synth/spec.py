@@ -13,7 +13,7 @@ Counts are at the published scale (413 respondents); ``--scale K`` multiplies th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,7 @@ from ..published_conflicts import (
 )
 from ..survey.schema import ASKED_IF, CATEGORIES, COLUMN_BY_NAME
 from .raking import chi2_statistic
+from .structure import Structure, check_structure, country_offsets, country_tilts, default_structure
 
 
 class SpecError(ValueError):
@@ -138,6 +139,7 @@ class Spec:
     joint: tuple
     assumptions: tuple = ()
     conflicts: dict = field(default_factory=dict)
+    structure: Structure | None = None
 
     @property
     def total(self) -> int:
@@ -699,24 +701,26 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
             {"Same country as the child": n_total - foreign, "Another country": foreign},
         )
     )
-    rel_shares = dict(
-        zip(
-            CATEGORIES["boys_offender_relationship"], (30, 22, 15, 6, 6, 6, 5, 4, 4, 2), strict=True
-        )
-    )
+    rel_levels = CATEGORIES["boys_offender_relationship"]
+    rel_shares = {
+        "boys": dict(zip(rel_levels, (30, 22, 15, 6, 6, 6, 5, 4, 4, 2), strict=True)),
+        "girls": dict(zip(rel_levels, (28, 20, 14, 5, 7, 9, 4, 3, 6, 4), strict=True)),
+    }
     for sex, n_online in (("boys", boys_online), ("girls", girls_online)):
         tables.append(
             TableTarget(
                 f"{sex}_offender_relationship",
                 "country",
-                _split(n_online, rel_shares),
+                _split(n_online, rel_shares[sex]),
                 subset=f"{sex}_online",
             )
         )
     assume(
         "offender relationships",
         "Only the top three are published (parents, other adult relatives, family friends); "
-        "shares 30/22/15% and 2-6% for the other seven options, same for boys and girls.",
+        "boys 30/22/15% and 2-6% for the other seven options; girls 28/20/14%, with more "
+        "boyfriends (9%) and online acquaintances (6%), as girls' cases more often start in "
+        "dating or online contact.",
     )
 
     # --- Exchange and facilitation ---------------------------------------------------------
@@ -891,7 +895,7 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
 
     # --- Government, scenarios, awareness ----------------------------------------------------
     poor_none = {
-        "govt_funding": pub.count_for_pct("government.funding.poor_or_none.pct", n_total),
+        "govt_funding": pub.n("government.funding.poor_or_none.pct"),
         "govt_awareness_raising": pub.count_for_pct(
             "government.awareness_training_advocacy.poor_or_none.pct.max", n_total
         ),
@@ -998,6 +1002,15 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         conflicts = published_conflicts(reference)
     except ConflictReadError as error:
         raise SpecError(str(error)) from None
+    structure = default_structure()
+    tables, sliders = _vary_countries(tables, sliders, structure, sizes)
+    assume(
+        "countries on unpublished items",
+        "Items the report does not compare by country get country differences of a declared "
+        "size (see the structure table: log-odds spread "
+        f"{structure.variation.spread:g}, slider means {structure.variation.slider_spread:g} "
+        "points), fixed per item, instead of six identical shares.",
+    )
     spec = Spec(
         sizes=sizes,
         tables=tuple(tables),
@@ -1006,9 +1019,38 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         joint=joint,
         assumptions=tuple(assumptions),
         conflicts=conflicts,
+        structure=structure,
     )
     check_spec(spec)
     return spec
+
+
+def _vary_countries(tables: list, sliders: list, structure: Structure, sizes: dict):
+    """Give items without a published country comparison declared country differences."""
+    variation = structure.variation
+    if variation is None:
+        return tables, sliders
+    varied = []
+    for t in tables:
+        if t.by == "country" and t.chi2 is None and not t.pattern and not t.test_id:
+            tilts = country_tilts(
+                t.column, COUNTRIES, list(t.totals), variation.spread, sizes, t.totals
+            )
+            t = replace(t, pattern=tilts, strength=1.0)
+        varied.append(t)
+    varied_sliders = []
+    for s in sliders:
+        if s.group == "country" and s.f is None and s.kind == "bands" and not s.pattern:
+            bands = dict(enumerate(s.band_totals))
+            tilts = country_tilts(s.column, COUNTRIES, list(bands), variation.spread, sizes, bands)
+            s = replace(s, pattern={c: tuple(v.values()) for c, v in tilts.items()})
+        elif s.group == "country" and s.f is None and s.kind == "beta" and s.means:
+            offsets = country_offsets(
+                s.column, COUNTRIES, variation.slider_spread, [sizes[c] for c in COUNTRIES]
+            )
+            s = replace(s, means={c: s.means[c] + offsets[c] for c in s.means})
+        varied_sliders.append(s)
+    return varied, varied_sliders
 
 
 def _three(total: int, yes: int, share_no: float) -> dict:
@@ -1138,6 +1180,8 @@ def check_spec(spec: Spec) -> None:
     for t in (*spec.tables, *spec.sliders):
         if t.subset not in known:
             raise SpecError(f"target {t.column!r}: unknown subset {t.subset!r}")
+    if spec.structure is not None:
+        check_structure(spec.structure, spec)
 
 
 def assumptions_table(spec: Spec) -> pd.DataFrame:
