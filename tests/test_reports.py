@@ -418,6 +418,39 @@ def test_a_failing_pdf_never_fails_the_html(executed_dir, tmp_path, monkeypatch,
     assert {p.name for p in written} == {"bosnia-and-herzegovina.html", "peru.html", "index.html"}
 
 
+def _pdf_links(index: Path) -> list[tuple[str, str, str]]:
+    return [
+        (a["href"], a.get_text(), a["aria-label"])
+        for a in _soup(index).select("li a.sp-report-pdf")
+    ]
+
+
+def test_the_report_list_links_each_pdf_that_was_made_and_no_other(
+    executed_dir, tmp_path, monkeypatch
+):
+    def print_some(report_html, output_pdf, *, build_date):
+        if Path(report_html).stem == "peru":
+            raise RuntimeError("chromium exited 1")
+        Path(output_pdf).write_bytes(b"%PDF-1.4 stand-in")
+        return Path(output_pdf)
+
+    monkeypatch.setattr(reports, "pdf_unavailable", lambda: None)
+    monkeypatch.setattr(reports, "export_country_pdf", print_some)
+    reports.export_reports(
+        executed_dir, tmp_path, data_label=LABEL, build_date=DATE, citation=CITATION
+    )
+    # Bosnia and Herzegovina was printed, Peru failed: only the first PDF is offered.
+    assert _pdf_links(tmp_path / "index.html") == [
+        ("bosnia-and-herzegovina.pdf", "PDF", "Bosnia and Herzegovina report, PDF")
+    ]
+    reports_links = [a["href"] for a in _soup(tmp_path / "index.html").select("li > a:first-child")]
+    assert reports_links == ["bosnia-and-herzegovina.html", "peru.html"]
+
+
+def test_no_pdf_means_no_pdf_link(report_dir):
+    assert _pdf_links(report_dir / "index.html") == []
+
+
 @pytest.fixture(scope="module")
 def pdf_reports(executed_dir, tmp_path_factory):
     if reports.pdf_engine() is None:
@@ -445,6 +478,13 @@ def test_pdf_is_printed_from_the_html_report_with_the_myst_rendered(pdf_reports)
     for raw in (":::", "{admonition}", "{glue", "```{", "(content-note)="):
         assert raw not in text
     assert CITATION[0] in " ".join(text.split())
+
+
+def test_the_report_list_links_the_printed_pdfs(pdf_reports):
+    assert _pdf_links(pdf_reports / "index.html") == [
+        ("bosnia-and-herzegovina.pdf", "PDF", "Bosnia and Herzegovina report, PDF"),
+        ("peru.pdf", "PDF", "Peru report, PDF"),
+    ]
 
 
 def test_pdf_is_reproducible_and_dated_by_the_build(pdf_reports, executed_dir, tmp_path):
@@ -614,6 +654,20 @@ def test_the_published_html_folder_holds_every_report_the_chapters_link_to():
     intro = _soup(paths.BOOK_HTML / "intro.html")
     listed = [a["href"] for a in intro.select("a") if a["href"].endswith("reports/index.html")]
     assert listed and all((paths.BOOK_HTML / h).is_file() for h in listed)
+
+
+@pytest.mark.skipif(
+    not (paths.BOOK_HTML / "reports" / "index.html").is_file(),
+    reason="the book is not built (make book)",
+)
+def test_the_published_html_folder_holds_the_pdfs_its_report_list_links_to():
+    published = paths.BOOK_HTML / "reports"
+    links = [href for href, _, _ in _pdf_links(published / "index.html")]
+    if reports.pdf_engine() is not None:
+        assert links, "Chromium is here but the report list links no PDF"
+    assert sorted(links) == sorted(p.name for p in published.glob("*.pdf"))
+    for name in links:
+        assert (published / name).read_bytes()[:5] == b"%PDF-", name
 
 
 # ---------------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -630,14 +630,32 @@ def find_executed_countries(executed_dir: Path | str) -> list[ExecutedCountry]:
 
 
 def render_index(
-    reports: Sequence[tuple[str, str]], *, data_label: str, build_date: str, citation: Sequence[str]
+    reports: Sequence[tuple[str, str]],
+    *,
+    data_label: str,
+    build_date: str,
+    citation: Sequence[str],
+    pdfs: Collection[str] = (),
 ) -> str:
-    """Return the HTML page listing the country reports (``(country, file name)`` pairs)."""
+    """Return the HTML page listing the country reports (``(country, file name)`` pairs).
+
+    A report whose PDF (same name, ``.pdf``) is among ``pdfs`` gets a link to it beside its
+    own, so the PDFs are reachable from the published HTML folder the reports are copied to.
+    """
     css = (TEMPLATES / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
-    items = "\n".join(
-        f'<li><a href="{html.escape(href)}">{html.escape(country)}</a></li>'
-        for country, href in reports
-    )
+
+    def item(country: str, href: str) -> str:
+        line = f'<a href="{html.escape(href)}">{html.escape(country)}</a>'
+        pdf = f"{Path(href).stem}.pdf"
+        if pdf in pdfs:
+            label = html.escape(f"{country} report, PDF")
+            line += (
+                f' <a class="sp-report-pdf" href="{html.escape(pdf)}" type="application/pdf"'
+                f' aria-label="{label}">PDF</a>'
+            )
+        return f"<li>{line}</li>"
+
+    items = "\n".join(item(country, href) for country, href in reports)
     cite = "\n".join(f"<p>{html.escape(entry)}</p>" for entry in citation)
     flag = ""
     if data_label.strip().casefold().startswith("synthetic"):
@@ -715,16 +733,19 @@ def export_reports(
         labels.append(label)
         dates.append(date)
     index = out_dir / "index.html"
-    page = render_index(
-        listed,
-        data_label="; ".join(dict.fromkeys(labels)),
-        build_date=max(dates),
-        citation=citation,
-    )
-    write_atomically(index, page.encode("utf-8"))
+    facts = {
+        "data_label": "; ".join(dict.fromkeys(labels)),
+        "build_date": max(dates),
+        "citation": citation,
+    }
+    write_atomically(index, render_index(listed, **facts).encode("utf-8"))
     written.append(index)
     if pdf:
-        written += _export_pdfs(list(zip(written[: len(dates)], dates, strict=True)), out_dir)
+        pdfs = _export_pdfs(list(zip(written[: len(dates)], dates, strict=True)), out_dir)
+        if pdfs:  # the list links each PDF that was made
+            page = render_index(listed, **facts, pdfs={made.name for made in pdfs})
+            write_atomically(index, page.encode("utf-8"))
+        written += pdfs
     return written
 
 
