@@ -188,7 +188,7 @@ def test_cache_key_covers_every_module_a_replicate_imports():
 
 def test_cache_key_covers_library_versions(tmp_path, monkeypatch):
     versions = json.loads(robustness.library_versions())
-    assert set(versions) == {"python", "numpy", "pandas", "scipy", "statsmodels", "joblib"}
+    assert set(versions) == {"python", "numpy", "pandas", "scipy", "joblib"}
     assert versions["numpy"] == np.__version__
     source = tmp_path / "gen.py"
     source.write_text("x = 1\n")

@@ -115,10 +115,11 @@ def test_frictionless_rejects_an_answer_outside_the_enum(tmp_path, text):
     bad.loc[4, "public_awareness"] = "Superb"
     _write(bad, tmp_path / "frontline_survey.csv")
     shutil.copy(PACKAGE, tmp_path / "datapackage.json")
+    shutil.copy(paths.CONVERSATIONS, tmp_path / "survivor_conversations.csv")
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert not report.valid
     errors = report.flatten(["rowNumber", "fieldName", "type"])
-    assert [6, "public_awareness", "constraint-error"] in errors
+    assert errors == [[6, "public_awareness", "constraint-error"]]
 
 
 def test_skip_logic_violation_names_column_and_row(tmp_path, text):

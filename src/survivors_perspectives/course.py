@@ -19,7 +19,6 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
-from statsmodels.stats.proportion import proportion_confint
 
 from survivors_perspectives import stats as sp_stats
 from survivors_perspectives.disclosure import ledger
@@ -171,8 +170,10 @@ def proportion_interval(count: int, n: int, confidence: float = CONFIDENCE) -> t
         raise ValueError(f"proportion_interval: n must be positive, found {n}")
     if not 0 <= count <= n:
         raise ValueError(f"proportion_interval: count must lie in 0..{n}, found {count}")
-    low, high = proportion_confint(count, n, alpha=1 - confidence, method="wilson")
-    return 100 * float(low), 100 * float(high)
+    interval = sps.binomtest(int(count), int(n)).proportion_ci(
+        confidence_level=confidence, method="wilson"
+    )
+    return 100 * float(interval.low), 100 * float(interval.high)
 
 
 def composition(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.DataFrame:

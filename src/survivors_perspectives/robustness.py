@@ -7,7 +7,9 @@ and for each test we report the share of replicates that reach the published con
 (significant or not at 5%) and the spread of the statistic (median, 5th and 95th percentiles).
 
 The replicates run in parallel with joblib (one task per seed) behind a tqdm progress bar on
-stderr. The result is cached: ``robustness.csv`` is written together with
+stderr, in worker processes here or, given a Dask scheduler, on a Dask cluster
+(:mod:`survivors_perspectives.cluster`); the rows are sorted by seed, so both give the same
+table. The result is cached: ``robustness.csv`` is written together with
 ``robustness.key``, a hash of everything that can change it: the seeds, the reference table,
 the source of every package module a replicate runs through (found by following the imports
 from :data:`KEY_MODULES`, as make does for the notebooks, so a module the generator imports
@@ -31,7 +33,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from tqdm import tqdm  # plain text bar: tqdm.auto warns in a kernel without ipywidgets
 
-from survivors_perspectives import paths
+from survivors_perspectives import cluster, paths
 from survivors_perspectives.atomic_files import write_atomically
 from survivors_perspectives.printed_values import (
     STATISTIC_TOLERANCE,
@@ -53,7 +55,7 @@ KEY_MODULES: tuple[str, ...] = (
     "survivors_perspectives.robustness",
 )
 #: Libraries whose version can change a replicate's numbers (random streams, test statistics).
-KEY_LIBRARIES: tuple[str, ...] = ("numpy", "pandas", "scipy", "statsmodels", "joblib")
+KEY_LIBRARIES: tuple[str, ...] = ("numpy", "pandas", "scipy", "joblib")
 
 ROBUSTNESS_FILE = "robustness.csv"
 REPLICATES_FILE = "robustness_replicates.csv"
@@ -159,8 +161,9 @@ def run_replicates(
     tests: Sequence[object],
     run_test: RunTest,
     *,
-    n_jobs: int = 2,
+    n_jobs: int | None = None,
     progress: bool = True,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Run every test on every seed's synthetic survey, in parallel with joblib.
 
@@ -175,29 +178,34 @@ def run_replicates(
         Published test specifications; each has an ``id``.
     run_test : callable
         ``run_test(frame, spec) -> TestResult`` (see :mod:`survivors_perspectives.stats`).
-    n_jobs : int
-        Worker processes (joblib's ``n_jobs``; ``1`` runs in this process).
+    n_jobs : int, optional
+        Worker processes (joblib's ``n_jobs``; ``1`` runs in this process); by default this
+        machine's cores. With ``scheduler="local"``, the local cluster's workers.
     progress : bool
         Show a tqdm bar on stderr.
+    scheduler : str, optional
+        A Dask scheduler address (``tcp://host:8786``) or ``"local"``; ``None`` runs here.
 
     Returns
     -------
     DataFrame
         One row per seed and test: ``seed, id, statistic, df, p, n``, sorted by seed and id.
     """
-    tasks = (delayed(_replicate)(seed, generate, tests, run_test) for seed in seeds)
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
+    workers = n_jobs or cluster.default_workers()
     rows: list[dict] = []
-    bar = tqdm(
-        results,
-        total=len(seeds),
-        desc="robustness",
-        unit="seed",
-        file=sys.stderr,
-        disable=not progress,
-    )
-    for chunk in bar:
-        rows += chunk
+    with cluster.joblib_backend(scheduler, workers) as jobs:
+        tasks = (delayed(_replicate)(seed, generate, tests, run_test) for seed in seeds)
+        results = Parallel(n_jobs=jobs, return_as="generator")(tasks)
+        bar = tqdm(
+            results,
+            total=len(seeds),
+            desc="robustness",
+            unit="seed",
+            file=sys.stderr,
+            disable=not progress,
+        )
+        for chunk in bar:
+            rows += chunk
     frame = pd.DataFrame(rows, columns=["seed", "id", "statistic", "df", "p", "n"])
     return frame.sort_values(["seed", "id"], kind="stable").reset_index(drop=True)
 
@@ -256,8 +264,9 @@ def robustness(
     out_dir: Path | str = paths.DERIVED,
     n_seeds: int = DEFAULT_SEEDS,
     key: str | None = None,
-    n_jobs: int = 2,
+    n_jobs: int | None = None,
     progress: bool = True,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Return the robustness summary, from the cache when its key matches, else by running.
 
@@ -274,10 +283,12 @@ def robustness(
     key : str, optional
         Cache key; by default :func:`input_key` over the seeds, the reference files,
         :func:`default_source_files` and :func:`library_versions`.
-    n_jobs : int
-        joblib worker processes.
+    n_jobs : int, optional
+        joblib worker processes (default: this machine's cores).
     progress : bool
         Show a progress bar on stderr.
+    scheduler : str, optional
+        Dask scheduler address or ``"local"`` (see :func:`run_replicates`).
     """
     from survivors_perspectives.reference import reference_paths
 
@@ -291,7 +302,9 @@ def robustness(
         # Newer than its prerequisites, so make sees the table as up to date after a cache hit.
         summary_path.touch()
         return pd.read_csv(summary_path, dtype={"published_df": str, "published_p": str})
-    replicates = run_replicates(seeds, generate, tests, run_test, n_jobs=n_jobs, progress=progress)
+    replicates = run_replicates(
+        seeds, generate, tests, run_test, n_jobs=n_jobs, progress=progress, scheduler=scheduler
+    )
     summary = summarise(replicates, reference)
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_csv(replicates, out_dir / REPLICATES_FILE)
