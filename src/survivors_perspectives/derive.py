@@ -66,7 +66,11 @@ def build(
         seed_runs = min(seeds, plausibility.DEFAULT_SEEDS)
         written.update(
             plausibility.write_plausibility(
-                survey, staging, seeds=seed_runs, jobs=jobs or cluster.default_workers(), seeds_dir=out
+                survey,
+                staging,
+                seeds=seed_runs,
+                jobs=jobs or cluster.default_workers(),
+                seeds_dir=out,
             )
         )
         for name in ("replication", "audit", "plausibility"):
