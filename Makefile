@@ -6,6 +6,11 @@
 # nothing and never starts Jupyter Book.
 
 .DEFAULT_GOAL := help
+# GNU make 4.3 or newer (grouped targets, `&:`, below): an older make (macOS ships 3.81) would
+# read `&` as a target name and run the derived-tables recipe once per table. Stop first.
+ifeq ($(filter grouped-target,$(.FEATURES)),)
+$(error GNU make $(MAKE_VERSION) found; needed: GNU make 4.3 or newer; install it (macOS: `brew install make`, then run `gmake`))
+endif
 .DELETE_ON_ERROR:
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -29,6 +34,11 @@ SEED ?= 20220726
 SCALE ?= 1
 ROBUSTNESS_SEEDS ?= 200
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# Where the robustness replicates run (cluster.py): DASK_SCHEDULER=tcp://host:8786 (a Dask
+# cluster; the `cluster` extra) or "local"; DERIVE_WORKERS=n worker processes (default: this
+# machine's cores). Both reach derive through the environment, never through shell text.
+export DASK_SCHEDULER
+export DERIVE_WORKERS
 # Seconds a second build of the same data waits for the first (empty: as long as it takes).
 LOCK_TIMEOUT ?=
 export SURVIVORS_PERSPECTIVES_DATA := $(value DATA)
@@ -84,7 +94,8 @@ BOOK_STATIC := $(shell find book -type f -not -path 'book/_build/*' -not -path '
 BOOK_PAGES := $(BOOK_STATIC:book/%=$(BOOK_SRC)/%)
 REPORTS_INDEX := $(BUILD)/reports/index.html
 REPORT_TEMPLATE := $(shell find src/survivors_perspectives/templates/country_report -type f)
-DERIVED := $(DERIVED_DIR)/replication.csv $(DERIVED_DIR)/audit.csv $(DERIVED_DIR)/robustness.csv
+DERIVED := $(DERIVED_DIR)/replication.csv $(DERIVED_DIR)/audit.csv $(DERIVED_DIR)/robustness.csv \
+	$(DERIVED_DIR)/plausibility.csv
 # A failed derive writes nothing (derive.py replaces the tables only when all are computed):
 # make must not delete the last good ones either. Nor, on Ctrl-C just after the swap, the
 # new book's index.html (the target is reached through the swapped symlink).
@@ -100,21 +111,35 @@ help: ## Show this list of targets
 	@echo
 	@echo "Variables: DATA=<survey.csv> CONVERSATIONS_DATA=<conversations.csv> SEED=$(SEED) SCALE=$(SCALE)"
 	@echo "           ROBUSTNESS_SEEDS=$(ROBUSTNESS_SEEDS) EXTRA_COUNTRIES=<names outside the study, comma-separated>"
+	@echo "           DASK_SCHEDULER=<tcp://host:8786 or local> DERIVE_WORKERS=<processes> PYTHON=$(PYTHON)"
+	@echo "           WHEELHOUSE=<folder> WHEEL_PLATFORM=$(WHEEL_PLATFORM) WHEEL_PYTHON=$(WHEEL_PYTHON)"
 
 .PHONY: venv
 venv: $(EDITABLE_STAMP) ## Create .venv from requirements.lock and register its Jupyter kernel
 
-# The venv is (re)built when missing or older than the lock.
+# The venv is (re)built when missing or older than the lock. With WHEELHOUSE=<folder> (see
+# `make wheelhouse`) every package comes from that folder alone, checked against its hashes:
+# the way in for a machine without network.
+WHEELHOUSE ?=
+WHEEL_PLATFORM ?= manylinux_2_28_x86_64
+WHEEL_PYTHON ?= 3.11
+INSTALL := src/survivors_perspectives/install.py
+PIP_SOURCE := $(if $(WHEELHOUSE),--no-index --find-links "$(WHEELHOUSE)" --require-hashes -r "$(WHEELHOUSE)/requirements.txt",-r requirements.lock)
+PIP_PROJECT_SOURCE := $(if $(WHEELHOUSE),--no-index --find-links "$(WHEELHOUSE)")
+
 $(VENV_STAMP): requirements.lock
-	@echo "Creating $(VENV) from requirements.lock (about a minute; log in $(VENV)/install.log)"
+	@command -v $(PYTHON) > /dev/null || { echo "error: $(PYTHON) not found; needed: CPython 3.11 (3.11.2 or later); run \`make venv PYTHON=/path/to/python3.11\`" >&2; exit 1; }
+	@$(PYTHON) $(INSTALL) check-python
+	$(if $(WHEELHOUSE),@$(PYTHON) $(INSTALL) check-wheelhouse "$(WHEELHOUSE)" --lock requirements.lock)
+	@echo "Creating $(VENV) from $(or $(WHEELHOUSE),requirements.lock) (about a minute; log in $(VENV)/install.log)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock > $(VENV)/install.log 2>&1 \
+	$(PY) -m pip install --quiet --disable-pip-version-check $(PIP_SOURCE) > $(VENV)/install.log 2>&1 \
 		|| { tail -n 30 $(VENV)/install.log; exit 1; }
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (survivors-perspectives)" > /dev/null
 	touch $@
 
 $(EDITABLE_STAMP): $(VENV_STAMP) pyproject.toml
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . >> $(VENV)/install.log 2>&1 \
+	$(PY) -m pip install --quiet --disable-pip-version-check $(PIP_PROJECT_SOURCE) --no-deps -e . >> $(VENV)/install.log 2>&1 \
 		|| { tail -n 30 $(VENV)/install.log; exit 1; }
 	touch $@
 
@@ -160,8 +185,9 @@ $(BOOK_SRC)/countries/%.ipynb: notebooks/country_findings.ipynb $(COUNTRY_DEPS) 
 	$(EXECUTE) $< $@ --title $(COUNTRY_NAME_$*) -p country $(COUNTRY_NAME_$*) $(NOTEBOOK_PARAMETERS)
 
 # Standalone country reports: nbconvert turns each executed country notebook into one offline
-# HTML file (a PDF too where xelatex and pandoc are installed), from the same notebooks as the
-# chapters, so their numbers are the book's. They are made with the book and swapped in with it.
+# HTML file (a PDF too, printed from it, where headless Chromium is found), from the same
+# notebooks as the chapters, so their numbers are the book's. They are made with the book and
+# swapped in with it, and copied beside the book's pages in html/reports.
 .PHONY: reports
 reports: $(HTML_INDEX) ## Write one standalone HTML report per country into book/_build/reports
 	@echo "Country reports: $(REPORTS_INDEX)"
@@ -237,16 +263,34 @@ format: | $(EDITABLE_STAMP) ## Fix code style in place (ruff)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# JupyterLab at the repository root with the project's kernel as the default; a notebook that
+# reads the derived tables makes them first when they are missing (notebook_inputs.py).
 .PHONY: lab
-lab: $(EDITABLE_STAMP) ## Open JupyterLab on the notebooks with the package importable
-	$(VENV)/bin/jupyter lab --notebook-dir=. notebooks
+lab: | $(EDITABLE_STAMP) ## Open JupyterLab at the repository root with the project's kernel
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+		--MultiKernelManager.default_kernel_name=$(KERNEL) $(LAB_OPTIONS)
 
+.PHONY: binder
+binder: | $(EDITABLE_STAMP) ## Print the Binder launch link (from repository-code in CITATION.cff)
+	@$(PY) -m survivors_perspectives.binder
+
+# An offline install: every locked package (and the pinned build backend, and this project)
+# as wheels for WHEEL_PLATFORM and WHEEL_PYTHON, with their hashes, to carry into a room
+# without network and install there with `make venv WHEELHOUSE=<folder>`.
+.PHONY: wheelhouse
+wheelhouse: ## Gather every locked package into WHEELHOUSE (default wheelhouse/) for WHEEL_PLATFORM, WHEEL_PYTHON
+	$(PYTHON) $(INSTALL) gather --lock requirements.lock --out "$(or $(WHEELHOUSE),wheelhouse)" \
+		--platform $(WHEEL_PLATFORM) --python $(WHEEL_PYTHON) --project .
+
+# Resolved by the oldest supported Python (LOCK_PYTHON, Debian 12's python3 3.11.2 where it
+# has pip-tools), so that no pin needs a newer one.
+LOCK_PYTHON ?= $(PY)
 .PHONY: lock
 lock: | $(EDITABLE_STAMP) ## Re-resolve requirements.lock from pyproject.toml (needs the package registry)
-	$(VENV)/bin/pip-compile --quiet --extra test --extra dev --strip-extras --no-emit-index-url \
+	$(LOCK_PYTHON) -m piptools compile --quiet --extra test --extra dev --extra cluster --strip-extras --no-emit-index-url \
 		--no-emit-find-links --output-file requirements.lock pyproject.toml
 	$(PY) -m survivors_perspectives.environment --write
 
 .PHONY: clean
 clean: ## Remove build products (executed notebooks, the built book, builds/); keeps .venv and data
-	rm -rf book/_build book/countries book/chapters book/course data/derived builds
+	rm -rf book/_build book/countries book/chapters book/course data/derived builds wheelhouse

@@ -173,13 +173,6 @@ def test_p_consistency_rules():
     assert not audit.p_is_consistent("<0.001", "chi2_independence", 7.627, (2,))[0]
 
 
-def test_parse_errors_name_the_column_and_the_value():
-    with pytest.raises(ValueError, match=r"p_reported: expected .* found 'p<0.05'"):
-        audit.parse_p("p<0.05")
-    with pytest.raises(ValueError, match=r"df: expected .* found '5;407'"):
-        audit.parse_df("5;407")
-
-
 def test_declared_check_is_skipped_when_its_rows_are_gone(reference):
     without = reference[reference["id"] != "profile.age.31_40.pct"]
     assert "claimed_bound.profile.age.31_40" not in set(audit.audit(without)["id"])

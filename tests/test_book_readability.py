@@ -25,8 +25,22 @@ AUDITOR_CHAPTERS = [
     "chapters/replication.html",
     "chapters/audit.html",
 ]
-#: Chapters whose every table and figure carries a "Made by" line (the rest: see the report).
-SOURCED_CHAPTERS = [*AUDITOR_CHAPTERS, "chapters/overview.html"]
+#: Pages whose every table and figure carries a numbered caption and a "Made by" line (the
+#: country chapters are checked in tests/test_findings_provenance.py).
+SOURCED_CHAPTERS = [
+    *AUDITOR_CHAPTERS,
+    "chapters/overview.html",
+    "chapters/data.html",
+    "chapters/reproducibility.html",
+    "chapters/auditors.html",
+    "chapters/conversations.html",
+    "chapters/recommendations.html",
+    "course/ethics_and_conversations.html",
+    "course/reading_the_survey.html",
+    "course/tests_and_effect_sizes.html",
+    "course/disclosure_control.html",
+    "course/synthetic_data.html",
+]
 #: Pages about abuse or survivors: each opens with the one content note.
 ABOUT_ABUSE = [
     "intro.html",
@@ -171,10 +185,47 @@ def test_every_table_and_figure_has_a_caption_and_a_made_by_line(page):
     for output in outputs:
         for figure in output.find_all("figure"):
             assert re.match(r"Figure \d+: \w", figure.figcaption.get_text()), page
+        for img in output.find_all("img"):
+            assert img.find_parent("figure") is not None, (page, "an image outside a figure")
         for table in output.find_all("table"):
+            assert table.caption is not None, (page, table.get_text(" ", strip=True)[:80])
             assert re.match(r"Table \d+: \w", table.caption.get_text()), page
-        line = output.find(class_="sp-provenance")
-        assert line is not None, (page, output.get_text(" ", strip=True)[:80])
+        # the Made by line follows each table and figure (one line may serve a section's
+        # outputs shown together)
+        for shown in output.find_all(["table", "figure"]):
+            line = shown.find_next(class_="sp-provenance")
+            assert line is not None and output in line.parents, (
+                page,
+                output.get_text(" ", strip=True)[:80],
+            )
+            assert line["data-function"].startswith("survivors_perspectives."), page
+
+
+@built
+@pytest.mark.parametrize("page", SOURCED_CHAPTERS)
+def test_tables_and_figures_are_numbered_in_page_order(page):
+    soup = _soup(page)
+    article = soup.select_one("article")
+    tables_ = [t.caption.get_text() for t in article.select(".cell_output table")]
+    figures = [f.figcaption.get_text() for f in article.select(".cell_output figure")]
+    for labels, kind in ((tables_, "Table"), (figures, "Figure")):
+        numbers = [int(re.match(rf"{kind} (\d+):", label).group(1)) for label in labels]
+        assert numbers == list(range(1, len(numbers) + 1)), (page, kind, numbers)
+
+
+@built
+def test_no_table_has_an_empty_header_cell_or_an_index_name_row():
+    pages = [
+        *SOURCED_CHAPTERS,
+        *(p.relative_to(HTML).as_posix() for p in HTML.glob("countries/*.html")),
+    ]
+    empty = {}
+    for page in pages:
+        for table in _soup(page).select("article table"):
+            cells = [th for th in table.select("th") if not th.get_text(strip=True)]
+            if cells:
+                empty[page] = empty.get(page, 0) + len(cells)
+    assert empty == {}
 
 
 @built

@@ -252,6 +252,20 @@ def test_no_serious_or_critical_accessibility_violation(open_page, kind):
     assert bad == [], f"{PAGES[kind]}: {bad}"
 
 
+@pytest.mark.parametrize("kind", ["country", "course", "report"])
+def test_no_table_has_an_empty_header_cell(open_page, kind):
+    # Styler's index-name row and blank corner were 63 empty headers on a country page.
+    page = open_page(PAGES[kind])
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {runOnly: ["empty-table-header"]});
+            return result.violations.map(v => v.nodes.length);
+        }"""
+    )
+    assert found == [], f"{PAGES[kind]}: {found} empty table headers"
+
+
 def test_a_printed_country_report_keeps_every_column(open_page):
     # A4 at 96 px per inch, less 15 mm margins each side: about 680 px of line.
     page = open_page(PAGES["report"], width=680, height=1000, media="print")

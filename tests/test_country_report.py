@@ -5,6 +5,7 @@ a slip in the package's loading, skip logic or arithmetic shows up as a differen
 """
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -238,13 +239,45 @@ def test_recommendations_reuse_section_numbers(survey):
 
 def test_published_beside_ours_shows_the_country_sample_size(survey, raw):
     section = cr.published_beside_ours(survey, None, "Mexico")
-    table = section.tables[0].data
-    assert table.loc["sample.completed.count.mexico", "Published"] == "91"
-    assert table.loc["sample.completed.count.mexico", "This data"] == str(
+    table = section.tables[0].frame.set_index("id")
+    assert table.loc["sample.completed.count.mexico", "published"] == "91"
+    assert table.loc["sample.completed.count.mexico", "this_data"] == str(
         int((raw["country"] == "Mexico").sum())
     )
     assert (table.index.str.endswith(".mexico")).all()
     assert section.numbers["figures"] == len(table)
+
+
+def test_published_beside_ours_names_figures_in_words_with_the_id_on_hover(survey):
+    from bs4 import BeautifulSoup
+
+    from survivors_perspectives.reference import load_reference
+
+    reference = load_reference().set_index("id")
+    section = cr.published_beside_ours(survey, None, "Mexico")
+    soup = BeautifulSoup(section.tables[0].to_html(), "html.parser")
+    assert [th.get_text() for th in soup.thead.find_all("th")] == [
+        "Figure",
+        "Unit",
+        "Published",
+        "This data",
+        "Status",
+    ]
+    rows = soup.tbody.find_all("tr")
+    assert len(rows) == section.numbers["figures"]
+    ids = [row.th["title"] for row in rows]
+    assert "barriers.fear_of_criminalisation.rank.mexico" in ids
+    for row, ident in zip(rows, ids, strict=True):
+        # the reader sees the reference table's words for the figure, never its id
+        assert row.th.get_text() == reference.loc[ident, "quantity"], ident
+        shown = row.get_text(" ", strip=True)
+        assert ident not in shown and not re.search(r"[a-z]_[a-z]", shown), shown
+    assert {td.get_text() for td in soup.select("tbody td:nth-of-type(4)")} <= {
+        "reproduced",
+        "conflict in the report",
+        "not reproduced",
+        "Off target",
+    }
 
 
 def test_conversation_section_counts_and_bosnia_reason():

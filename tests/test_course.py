@@ -23,7 +23,6 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from scipy import stats as sps
-from statsmodels.stats.proportion import proportion_confint
 
 from survivors_perspectives import course, paths, provenance, stats
 from survivors_perspectives.conversations.schema import ALLOWED, STUDY_COUNTRIES
@@ -319,7 +318,29 @@ def test_auditor_page_lists_the_hashes_of_the_files_it_was_built_from():
 
 
 # ---------------------------------------------------------------------------------------------
-# The course helpers, against plain pandas / scipy / statsmodels
+# The course helpers, against plain pandas / scipy and textbook formulas
+
+
+Z_95 = sps.norm.ppf(0.975)
+
+
+def wilson(count, n, z=Z_95):
+    """Wilson's score interval by its formula (Wilson 1927), as a share."""
+    centre = (count + z**2 / 2) / (n + z**2)
+    half = z / (n + z**2) * np.sqrt(count * (n - count) / n + z**2 / 4)
+    return centre - half, centre + half
+
+
+@pytest.mark.parametrize(
+    ("count", "n", "expected"),
+    [  # statsmodels 0.15.0, proportion_confint(count, n, method="wilson")
+        (7, 40, (8.74541374603592, 31.94999033178772)),
+        (0, 40, (0.0, 8.762160119728668)),
+        (40, 40, (91.23783988027134, 100.0)),
+    ],
+)
+def test_proportion_interval_gives_the_statsmodels_known_answers(count, n, expected):
+    assert course.proportion_interval(count, n) == pytest.approx(expected, rel=1e-10, abs=1e-12)
 
 
 @pytest.fixture
@@ -362,7 +383,7 @@ def test_composition_counts_shares_and_keeps_empty_answers(frame):
     assert table.loc["Female", "n"] == counts["Female"]
     assert table["base"].unique().tolist() == [80]
     assert table.loc["Male", "percent"] == pytest.approx(100 * counts["Male"] / 80)
-    low, high = proportion_confint(counts["Male"], 80, method="wilson")
+    low, high = wilson(counts["Male"], 80)
     assert table.loc["Male", "ci_low"] == pytest.approx(100 * low)
     assert table.loc["Male", "ci_high"] == pytest.approx(100 * high)
 
@@ -384,7 +405,7 @@ def test_interval_widths_shrink_with_sample_size():
     widths = course.interval_widths(50, [413, 91, 49])
     assert list(widths.index) == [413, 91, 49]
     assert widths["width"].is_monotonic_increasing
-    low, high = proportion_confint(round(0.5 * 49), 49, method="wilson")
+    low, high = wilson(round(0.5 * 49), 49)
     assert widths.loc[49, "width"] == pytest.approx(100 * (high - low))
 
 

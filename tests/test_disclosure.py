@@ -7,6 +7,7 @@ never with the linear programs under test.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import subprocess
@@ -150,6 +151,23 @@ def test_secondary_suppression_protects_cells_adding_to_two():
     found = suppression.table_intervals(counts, display, total_col="Total (n)")
     assert found[("A", "No (n)")] == (1.0, 4.0)
     assert found[("A", "DK (n)")] == (1.0, 4.0)
+
+
+def test_a_line_with_nothing_left_to_hide_says_only_withheld():
+    """Albania's twelve: yes 1, no 5, don't know 1 of the 7 who supported boys, a total
+    other tables show. "<5, x, <5" of 7 pins both small cells at 1 (x is at least 5), and
+    every cell is hidden already, so the markers give way to "withheld"."""
+    counts = _column([1, 5, 1])
+    display, hidden = suppression.suppress_counts(counts, total_row="Total", totals_known=True)
+    assert [display.loc[f"r{i}", "Girls (n)"] for i in range(3)] == [policy.WITHHELD] * 3
+    assert display.loc["Total", "Girls (n)"] == "7"
+    assert hidden["Girls (n)"].tolist() == [True, True, True, False]
+    found = suppression.table_intervals(counts, display, total_row="Total", totals_known=True)
+    assert found[("r0", "Girls (n)")] == (0.0, 7.0)
+    # Markers stay where they protect: with a total a reader does not know, "<5, x, <5"
+    # is safe (the total is hidden too).
+    shown, _ = suppression.suppress_counts(counts, total_row="Total")
+    assert policy.WITHHELD not in set(shown["Girls (n)"])
 
 
 def test_a_table_with_both_totals_is_protected():
@@ -422,3 +440,192 @@ def test_the_shipped_book_passes_the_audit():
 def test_packing_is_deterministic():
     entries = _leaking_book()
     assert json.dumps(ledger.pack(entries)) == json.dumps(ledger.pack(list(entries)))
+
+
+# --- every page records what it shows: conversations, overview, course, figures -------------
+
+
+def _on(page: str, entries: list[ledger.Entry]) -> list[ledger.Entry]:
+    return [dataclasses.replace(entry, page=page) for entry in entries]
+
+
+@pytest.fixture(scope="module")
+def conversations() -> pd.DataFrame:
+    from survivors_perspectives.conversations import schema
+
+    return schema.load_conversations(paths.CONVERSATIONS)
+
+
+def test_every_conversation_count_shown_is_recorded_and_the_pages_pass(conversations):
+    """The chapter's sentences and matrix and a country's tables: each "n of N" is in the ledger."""
+    from survivors_perspectives.conversations import country, narrative, schema, tables
+
+    codebook = schema.load_codebook()
+    with ledger.recording() as chapter:
+        texts = [
+            narrative.sample_paragraph(conversations),
+            narrative.arrangements_paragraph(conversations),
+            *(narrative.country_synthesis(conversations, codebook, c) for c in ["Peru"]),
+        ]
+        matrix = tables.theme_country_matrix(conversations, codebook)
+    with ledger.recording() as peru:
+        found = country.conversation_tables_for_country(conversations, "Peru", codebook)
+    recorded = {e.where for e in chapter} | {e.where for e in peru}
+    for theme in matrix.data.index:
+        for column in matrix.data.columns:
+            assert f"table 'Themes by country', row '{theme}', column '{column}'" in recorded
+    themes = found["themes"]
+    caption = country.caption("themes", "Peru")
+    for label in themes["Theme"]:
+        assert f"table '{caption}', row '{label}', column 'Participants'" in recorded
+    assert any(e.where.startswith("sentence on who took part: young men in ") for e in chapter)
+    assert all(texts)
+    result = audit.audit_entries(
+        _on("chapters/conversations.ipynb", chapter) + _on("countries/peru.ipynb", peru)
+    )
+    assert result.protected > 50, result.report()
+    assert result.ok, result.report()
+
+
+def test_two_unpublished_young_men_in_albania_are_hidden_in_tables_and_sentences(
+    conversations,
+):
+    """The report gives Albania's seven as young women; two young men are nowhere stated."""
+    from survivors_perspectives.conversations import country, narrative
+
+    frame = conversations.copy()
+    albania = frame.index[(frame["country"] == "Albania") & (frame["status"] == "participant")]
+    frame.loc[albania[:2], "gender"] = "male"
+    with ledger.recording() as book:
+        text = narrative.sample_paragraph(frame)
+        profile = country.conversation_tables_for_country(frame, "Albania")["profile"]
+    assert "fewer than five in Albania" in text
+    assert "2 in Albania" not in text
+    assert profile.loc["Young men", "Value"] == "<5 of 7"
+    # Five women of seven would give the two men back.
+    assert profile.loc["Young women", "Value"] == "– of 7"
+    assert audit.audit_entries(book).ok
+
+
+def test_a_theme_total_that_pinned_moldova_through_a_derived_theme_is_hidden(conversations):
+    """Colombia's 7 who described how they disclosed are the 7 with a believing supporter:
+    beside that row's all-countries 9, Moldova's hidden 2 was 9 - 7."""
+    from survivors_perspectives.conversations import schema, tables
+
+    with ledger.recording() as book:
+        matrix = tables.theme_country_matrix(conversations, schema.load_codebook())
+    row = matrix.data.loc["A believing supporter made it possible"]
+    assert row["Moldova"] == "<5 of 10"
+    assert row[tables.ALL] == "– of 42"
+    assert audit.audit_entries(book).ok
+
+
+def test_the_overview_no_longer_gives_back_peru_hidden_education(survey_and_reference):
+    """The Peru / Lesson 5 difference, across pages: the overview's share of Peru's
+    Master's degrees (24 % of the published 80 is 19) with the chapter's Bachelor's (57)
+    left exactly 4 for the chapter's hidden "No tertiary degree"; the same share shown
+    again would pin whatever that hidden count is in the data."""
+    from survivors_perspectives import overview
+
+    survey, reference = survey_and_reference
+    with ledger.recording() as chapter:
+        country_report.respondents(survey, "Peru", reference)
+    with ledger.recording() as page:
+        shown = overview.profiles(survey, reference).tables[0].data
+    assert shown.loc["Peru", "Master's degree or PhD"] == policy.WITHHELD
+    both = _on("countries/peru.ipynb", chapter) + _on("chapters/overview.ipynb", page)
+    assert audit.audit_entries(both).ok
+    peru = survey[survey["country"] == "Peru"]
+    masters = peru[(peru["education"] == "Master's degree or PhD").to_numpy(bool)]
+    where = "table 'Respondent profile by country', row 'Peru', column 'Master's degree or PhD'"
+    share = f"{round(100 * len(masters) / len(peru))}%"
+    before = _on("chapters/overview.ipynb", [ledger.share_entry(where, masters, peru, share)])
+    hidden = int((peru["education"] == "No tertiary degree").sum())
+    assert 1 <= hidden <= 4
+    result = audit.audit_entries(_on("countries/peru.ipynb", chapter) + before)
+    education = "table 'Profile of respondents in Peru: Education'"
+    assert [leak.describe() for leak in result.leaks] == [
+        f"countries/peru.ipynb: {education}, row 'No tertiary degree', column 'Peru (n)'; "
+        f"countries/peru.ipynb: {education}, row 'No tertiary degree', column 'Peru (%)': "
+        f"a count of {hidden} can be worked out as exactly {hidden} (protection needs a range "
+        "of at least 2 "
+        f"values), from chapters/overview.ipynb: {where}; countries/peru.ipynb: {education}, "
+        "row 'Bachelor's degree', column 'Peru (n)'; countries/peru.ipynb: table 'Profile of "
+        "respondents in Peru: Gender', row 'Total', column 'Peru (n)'"
+    ]
+
+
+def test_the_course_withholds_group_sizes_that_give_non_response_back(survey_and_reference):
+    """'48 answered' beside Albania's published 50 says two did not."""
+    from survivors_perspectives import course, overview
+
+    survey, reference = survey_and_reference
+    with ledger.recording() as sample:
+        overview.sample_by_country(survey, reference)
+    with ledger.recording() as lesson:
+        means = course.group_means(survey, "caseload_online_pct", "country")
+    assert (means["n"] == policy.WITHHELD).all()
+    pages = _on("chapters/overview.ipynb", sample)
+    assert audit.audit_entries(pages + _on("course/tests.ipynb", lesson)).ok
+    albania = survey[survey["country"] == "Albania"]
+    answered = albania[albania["caseload_online_pct"].notna().to_numpy(bool)]
+    where = "group sizes of caseload_online_pct by country: Albania"
+    before = [ledger.count_entry(where, answered, str(len(answered)))]
+    result = audit.audit_entries(pages + _on("course/tests.ipynb", lesson + before))
+    assert [leak.describe() for leak in result.leaks] == [
+        f"course/tests.ipynb: {where} (did not answer): a count of 2 can be worked out as "
+        "exactly 2 (protection needs a range of at least 2 values), from "
+        "chapters/overview.ipynb: table 'Frontline support workers who completed the survey, "
+        f"by country', row 'Albania', column 'Respondents (n)'; course/tests.ipynb: {where}"
+    ]
+
+
+def test_figure_and_sentence_shares_of_a_country_of_twelve_are_recorded(twelve_person_albania):
+    with ledger.recording() as book:
+        country_report.forms_of_abuse(twelve_person_albania, "Albania")
+        country_report.awareness(twelve_person_albania, "Albania")
+    places = {e.where for e in book}
+    assert any(p.startswith("figure and alt text of forms of abuse: ") for p in places)
+    assert "awareness text: rated poor, Albania" in places
+    assert audit.audit_entries(book).ok
+
+
+@pytest.fixture(scope="module")
+def survey_and_reference():
+    from survivors_perspectives.reference import load_reference
+
+    return load_survey(paths.SURVEY), load_reference()
+
+
+def test_the_conversation_figures_hide_small_all_country_groups(conversations):
+    """Flow labels, co-occurrence cells and ranked pairs: groups of one to four across all
+    countries are not written, a pair leaving one to four of a theme outside it neither."""
+    from survivors_perspectives.conversations import schema, tables
+
+    codebook = schema.load_codebook()
+    barriers = codebook.loc[codebook["family"] == "barrier", "theme_id"].tolist()
+    stages = {
+        "awareness": ["Knew a reporting route beforehand", "Did not know one beforehand"],
+        "route": [*tables.ROUTE_LABELS.values(), tables.NO_ROUTE],
+    }
+    with ledger.recording() as book:
+        labels = tables.flow_stage_labels(conversations, stages)
+        shown, hidden = tables.shown_cooccurrence(conversations, codebook, barriers)
+        pairs = tables.top_theme_pairs(conversations, codebook, k=8)
+    people = schema.participants(conversations)
+    portal = int(people["route_online_portal"].sum())
+    assert 1 <= portal <= 4
+    assert labels[("route", "Online reporting portal")] == policy.SUPPRESSED
+    fear, shame = int(people["barrier_fear"].sum()), int(people["barrier_shame"].sum())
+    both = int(((people["barrier_fear"] == 1) & (people["barrier_shame"] == 1)).sum())
+    assert shown.loc["barrier_shame", "barrier_fear"] == str(both)
+    assert not hidden.loc["barrier_shame", "barrier_fear"]
+    assert (fear, shame) == (24, 19)
+    for i, a in enumerate(barriers):
+        for b in barriers[:i]:
+            text = shown.loc[a, b]
+            assert text in (policy.SUPPRESSED, policy.WITHHELD) or not policy.is_small(int(text))
+    assert (pairs["Participants"] >= 5).all()
+    result = audit.audit_entries(book)
+    assert result.protected > 10, result.report()
+    assert result.ok, result.report()

@@ -5,12 +5,14 @@ optional question (``caseload_online_pct``) unanswered by everyone, a country cu
 the minimum number of respondents, a question every respondent answered the same way (so
 its other categories hold 0 people) or all but one (a category of 1 person). Each must
 validate, and then every analysis the book runs on it must complete: the derived tables,
-every section of every country chapter, the overview and the cross-country tests. Two
-edge files are also run through the real notebooks.
+every section of every country chapter, the overview and the cross-country tests, and the
+disclosure audit must pass on the ledger those pages record. Two edge files are also run
+through the real notebooks, each page's own ledger audited as the build keeps it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -23,7 +25,8 @@ from hypothesis import strategies as st
 from survivors_perspectives import country_report as cr
 from survivors_perspectives import cross_country, derive, overview, paths, stats_figures
 from survivors_perspectives.conversations.schema import load_conversations
-from survivors_perspectives.countries import COUNTRIES
+from survivors_perspectives.countries import COUNTRIES, slugify
+from survivors_perspectives.disclosure import audit, ledger
 from survivors_perspectives.execute import find_error_outputs
 from survivors_perspectives.reference import load_reference
 from survivors_perspectives.survey import load_survey
@@ -85,31 +88,42 @@ def edge_survey(draw, base: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return survey, edges
 
 
-def run_every_analysis(survey_path, out_dir, country: str) -> None:
+def run_every_analysis(survey_path, out_dir, country: str) -> list[ledger.Entry]:
     """Run what the book's notebooks run on a survey file; any exception fails the test.
 
     Every section of one country's chapter (the edited one), the overview, the published
     tests rerun with their assumptions and post-hoc comparisons, and the derived tables.
+    Returns the disclosure ledger those pages would carry, each entry with its page.
     """
     survey = load_survey(survey_path)
     conversations = load_conversations(paths.CONVERSATIONS)
     reference = load_reference()
     derive.build(survey_path, paths.CONVERSATIONS, out_dir, seeds=0, progress=False)
-    sections = {"respondents": cr.respondents(survey, country, reference)}
-    for name in SECTIONS:
-        sections[name] = getattr(cr, name)(survey, country)
-    sections["conversations"] = cr.conversations(conversations, country)
-    sections["published"] = cr.published_beside_ours(survey, conversations, country, reference)
-    cr.recommendations(sections, country)
-    plt.close("all")
-    overview.sample_by_country(survey)
-    overview.profiles(survey, reference)
-    overview.key_figures(survey)
+    with ledger.recording() as chapter:
+        sections = {"respondents": cr.respondents(survey, country, reference)}
+        for name in SECTIONS:
+            sections[name] = getattr(cr, name)(survey, country)
+        sections["conversations"] = cr.conversations(conversations, country)
+        sections["published"] = cr.published_beside_ours(survey, conversations, country, reference)
+        cr.recommendations(sections, country)
+        plt.close("all")
+    with ledger.recording() as overview_page:
+        overview.sample_by_country(survey, reference)
+        overview.profiles(survey, reference)
+        overview.key_figures(survey)
+        plt.close("all")
     recomputed = cross_country.recompute_published(survey, reference)
     stats_figures.effect_sizes(recomputed)
     cross_country.assumption_checks(survey)
     cross_country.posthoc_all(survey)
     plt.close("all")
+    return _on_page(chapter, f"countries/{slugify(country)}.ipynb") + _on_page(
+        overview_page, "chapters/overview.ipynb"
+    )
+
+
+def _on_page(entries: list[ledger.Entry], page: str) -> list[ledger.Entry]:
+    return [dataclasses.replace(entry, page=page) for entry in entries]
 
 
 @pytest.mark.slow
@@ -128,7 +142,10 @@ def test_valid_files_at_the_edges_validate_and_every_analysis_completes(
     path = folder / "edge.csv"
     survey.to_csv(path, index=False)
     assert validate_inputs(path, paths.CONVERSATIONS) == [], edges
-    run_every_analysis(path, folder / "derived", edges[-1])
+    entries = run_every_analysis(path, folder / "derived", edges[-1])
+    result = audit.audit_entries(entries)
+    assert result.protected > 0, (edges, result.report())
+    assert result.ok, (edges, result.report())
 
 
 def test_an_optional_question_unanswered_by_everyone_builds_the_derived_tables(shipped, tmp_path):
@@ -183,5 +200,10 @@ def test_the_notebooks_run_on_a_file_at_every_edge(
     execute_notebook(paths.NOTEBOOKS / notebook, output, parameters, kernel=KERNEL)
     executed = nbformat.read(output, as_version=4)
     assert find_error_outputs(executed) == []
+    # The page's own disclosure ledger, as the build keeps it, passes the audit.
+    packed = executed.metadata["survivors_perspectives"][ledger.METADATA_KEY]
+    result = audit.audit_entries(ledger.unpack(packed, Path(notebook).as_posix()))
+    assert result.entries > 0
+    assert result.ok, result.report()
     text = "".join(str(o) for c in executed.cells for o in c.get("outputs", []))
     assert shown in text

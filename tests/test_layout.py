@@ -55,7 +55,8 @@ def test_citation_cites_compendium_and_report(root):
     citation = yaml.safe_load((root / "CITATION.cff").read_text())
     assert citation["cff-version"] == "1.2.0"
     assert citation["type"] == "software"
-    report = citation["preferred-citation"]
+    assert citation["preferred-citation"]["type"] == "software"
+    report = citation["references"][0]
     assert report["type"] == "report"
     assert report["year"] == 2022
     assert {a["name"] for a in report["authors"]} == {

@@ -134,3 +134,101 @@ def test_figures_are_drawn_at_twice_the_size_they_are_shown():
     assert pixels == (width * plots.PIXEL_RATIO, height * plots.PIXEL_RATIO)
     inches = figure.fig.get_size_inches()
     assert (width, height) == (round(inches[0] * plots.DPI), round(inches[1] * plots.DPI))
+
+
+# --- labels that never overlap ----------------------------------------------------------------
+
+FLOW_STAGES = {
+    "awareness": ["Knew a reporting route beforehand", "Did not know one beforehand"],
+    "route": [
+        "Family",
+        "School professional",
+        "Peer",
+        "Rescue by law enforcement",
+        "Online reporting portal",
+        "Route not described",
+    ],
+    "referral": ["Referred to an NGO by the authorities", "No such referral coded"],
+}
+
+
+def _overlapping_labels(fig) -> list[tuple[str, str]]:
+    """Pairs of text labels whose drawn boxes (as rendered, background box included) meet."""
+    from itertools import combinations
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = []
+    for ax in fig.axes:
+        for text in ax.texts:
+            box = text.get_window_extent(renderer)
+            patch = text.get_bbox_patch()
+            if patch is not None:
+                box = box.union([box, patch.get_window_extent(renderer)])
+            boxes.append((text.get_text(), box))
+    return [(a, b) for (a, box_a), (b, box_b) in combinations(boxes, 2) if box_a.overlaps(box_b)]
+
+
+def test_overlap_check_sees_two_labels_on_top_of_each_other():
+    fig, ax = plots.new_figure()
+    ax.text(0.5, 0.5, "one")
+    ax.text(0.5, 0.5, "two")
+    assert _overlapping_labels(fig) == [("one", "two")]
+
+
+def test_spread_labels_pulls_a_stack_apart_in_order():
+    fig, ax = plots.new_figure()
+    ax.set_ylim(0, 100)
+    texts = [ax.text(0.5, 50 + 0.1 * i, f"label {i}", va="center") for i in range(6)]
+    plots.spread_labels(ax, texts)
+    assert _overlapping_labels(fig) == []
+    heights = [t.get_position()[1] for t in texts]
+    assert heights == sorted(heights)  # the order is kept
+    assert min(heights) < 50 < max(heights)  # spread around where they were wanted
+
+
+def _flow(route_counts: dict[str, int]) -> pd.DataFrame:
+    rows = []
+    for i, (route, n) in enumerate(route_counts.items()):
+        rows.append(
+            {
+                "awareness": FLOW_STAGES["awareness"][i % 2],
+                "route": route,
+                "referral": FLOW_STAGES["referral"][i % 2],
+                "participants": n,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(
+    "route_counts",
+    [
+        # the chapter's data: the long middle labels used to run into the last stage's
+        "chapter",
+        # one huge route and five of one participant each: blocks thinner than a line of text
+        dict(zip(FLOW_STAGES["route"], [400, 1, 1, 1, 1, 1], strict=True)),
+        dict.fromkeys(FLOW_STAGES["route"], 1),
+    ],
+)
+def test_flow_diagram_labels_never_overlap(route_counts):
+    from survivors_perspectives.conversations import plots as conversation_plots
+    from survivors_perspectives.conversations import tables as conversation_tables
+    from survivors_perspectives.conversations.schema import load_conversations
+
+    if route_counts == "chapter":
+        flows = conversation_tables.disclosure_pathways(load_conversations(paths.CONVERSATIONS))
+        assert set(flows["route"]) <= set(FLOW_STAGES["route"])
+    else:
+        flows = _flow(route_counts)
+    figure = conversation_plots.disclosure_flow(flows, FLOW_STAGES)
+    labels = [t.get_text() for t in figure.fig.axes[0].texts]
+    assert len(labels) == len(
+        set(flows["awareness"]) | set(flows["route"]) | set(flows["referral"])
+    )
+    assert _overlapping_labels(figure.fig) == []
+    if route_counts == "chapter":
+        assert _overflow_inches(figure.fig) == 0.0

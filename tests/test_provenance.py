@@ -108,8 +108,42 @@ def test_attach_keeps_a_package_table_and_its_suppression(data_file):
     html = provenance.attach(table, tables.count_table, data_file)._repr_html_()
     assert html.startswith(table.to_html())
     assert html.endswith(provenance.line(tables.count_table, data_file).html())
-    cells = [td.get_text() for td in BeautifulSoup(html, "html.parser").find_all("td")]
+    cells = [td.get_text() for td in BeautifulSoup(html, "html.parser").tbody.find_all("td")]
     assert cells == [tables.SUPPRESSED, "30"]
+
+
+def test_attach_captions_and_numbers_a_frame_and_a_figure(data_file):
+    from survivors_perspectives import plots
+
+    numbering = plots.Numbering()
+    numbering.next_table()  # a table earlier in the chapter
+    frame = pd.DataFrame({"n": [3.0, float("nan")]}, index=pd.Index(["a", "b"], name="group"))
+    shown = provenance.attach(
+        frame, stats.crosstab, data_file, caption="Groups <b>counted</b>", numbering=numbering
+    )
+    soup = BeautifulSoup(shown._repr_html_(), "html.parser")
+    assert soup.table.caption.get_text() == "Table 2: Groups <b>counted</b>"  # escaped
+    assert [td.get_text() for td in soup.tbody.find_all("td")] == ["3", "–"]
+    assert soup.table.find_next("p", class_=provenance.CSS_CLASS)["data-function"] == (
+        "survivors_perspectives.stats.crosstab"
+    )
+    figure = plots.country_bars(
+        pd.Series([40.0], index=["Peru"]), caption="Share", alt="a", xlabel="x"
+    )
+    drawn = provenance.attach(figure, plots.country_bars, data_file, numbering=numbering)
+    assert figure.number == 1 and numbering.tables == 2
+    soup = BeautifulSoup(drawn._repr_html_(), "html.parser")
+    assert soup.figure.figcaption.get_text() == "Figure 1: Share"
+    assert soup.figure.find_next("p", class_=provenance.CSS_CLASS) is not None
+
+
+def test_attach_will_not_number_a_frame_without_a_caption(data_file):
+    from survivors_perspectives import plots
+
+    with pytest.raises(provenance.ProvenanceError, match=r"cannot number a DataFrame.*caption="):
+        provenance.attach(
+            pd.DataFrame({"n": [1]}), stats.crosstab, data_file, numbering=plots.Numbering()
+        )
 
 
 def test_source_location_points_at_the_def_line():

@@ -293,7 +293,8 @@ def test_citation_comes_from_citation_cff():
     assert cff["title"] in compendium
     assert str(cff["version"]) in compendium
     assert compendium.startswith(cff["authors"][0]["name"])
-    cited = cff["preferred-citation"]
+    cited = cff["references"][0]
+    assert cited["type"] == "report"
     assert cited["title"] in report
     assert f"({cited['year']})" in report
     assert all(author["name"] in report for author in cited["authors"])
@@ -391,8 +392,9 @@ def test_pdf_skip_is_one_line_and_html_is_written(executed_dir, tmp_path, monkey
     lines = capsys.readouterr().out.splitlines()
     skipped = [line for line in lines if line.startswith(reports.PDF_SKIPPED)]
     assert skipped == [
-        "PDF skipped: xelatex and pandoc not on PATH (nbconvert's LaTeX route needs a TeX "
-        "installation); the HTML reports are complete."
+        "PDF skipped: no Chromium found (install Debian's chromium, `apt-get install "
+        "chromium`, or set SURVIVORS_PERSPECTIVES_CHROMIUM to a Chromium or Chrome binary); "
+        "the HTML reports are complete."
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "bosnia-and-herzegovina.html",
@@ -403,7 +405,7 @@ def test_pdf_skip_is_one_line_and_html_is_written(executed_dir, tmp_path, monkey
 
 def test_a_failing_pdf_never_fails_the_html(executed_dir, tmp_path, monkeypatch, capsys):
     def broken(*args, **kwargs):
-        raise RuntimeError("xelatex exited 1\nmany lines of log")
+        raise RuntimeError("chromium exited 1\nmany lines of log")
 
     monkeypatch.setattr(reports, "pdf_unavailable", lambda: None)
     monkeypatch.setattr(reports, "export_country_pdf", broken)
@@ -411,9 +413,93 @@ def test_a_failing_pdf_never_fails_the_html(executed_dir, tmp_path, monkeypatch,
         executed_dir, tmp_path, data_label=LABEL, build_date=DATE, citation=CITATION
     )
     assert [line for line in capsys.readouterr().out.splitlines() if "PDF" in line] == [
-        "PDF skipped: LaTeX failed on bosnia-and-herzegovina.ipynb (xelatex exited 1)."
+        "PDF skipped: printing bosnia-and-herzegovina.html failed (chromium exited 1)."
     ]
     assert {p.name for p in written} == {"bosnia-and-herzegovina.html", "peru.html", "index.html"}
+
+
+def _pdf_links(index: Path) -> list[tuple[str, str, str]]:
+    return [
+        (a["href"], a.get_text(), a["aria-label"])
+        for a in _soup(index).select("li a.sp-report-pdf")
+    ]
+
+
+def test_the_report_list_links_each_pdf_that_was_made_and_no_other(
+    executed_dir, tmp_path, monkeypatch
+):
+    def print_some(report_html, output_pdf, *, build_date):
+        if Path(report_html).stem == "peru":
+            raise RuntimeError("chromium exited 1")
+        Path(output_pdf).write_bytes(b"%PDF-1.4 stand-in")
+        return Path(output_pdf)
+
+    monkeypatch.setattr(reports, "pdf_unavailable", lambda: None)
+    monkeypatch.setattr(reports, "export_country_pdf", print_some)
+    reports.export_reports(
+        executed_dir, tmp_path, data_label=LABEL, build_date=DATE, citation=CITATION
+    )
+    # Bosnia and Herzegovina was printed, Peru failed: only the first PDF is offered.
+    assert _pdf_links(tmp_path / "index.html") == [
+        ("bosnia-and-herzegovina.pdf", "PDF", "Bosnia and Herzegovina report, PDF")
+    ]
+    reports_links = [a["href"] for a in _soup(tmp_path / "index.html").select("li > a:first-child")]
+    assert reports_links == ["bosnia-and-herzegovina.html", "peru.html"]
+
+
+def test_no_pdf_means_no_pdf_link(report_dir):
+    assert _pdf_links(report_dir / "index.html") == []
+
+
+@pytest.fixture(scope="module")
+def pdf_reports(executed_dir, tmp_path_factory):
+    if reports.pdf_engine() is None:
+        pytest.skip(f"no PDF engine: {reports.pdf_unavailable()}")
+    out = tmp_path_factory.mktemp("pdf")
+    reports.export_reports(
+        executed_dir, out, data_label=LABEL, build_date=DATE, citation=CITATION, pdf=True
+    )
+    return out
+
+
+def test_pdf_is_printed_from_the_html_report_with_the_myst_rendered(pdf_reports):
+    from pypdf import PdfReader
+
+    assert sorted(p.name for p in pdf_reports.glob("*.pdf")) == [
+        "bosnia-and-herzegovina.pdf",
+        "peru.pdf",
+    ]
+    pdf = PdfReader(pdf_reports / "peru.pdf")
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    first = pdf.pages[0].extract_text()
+    assert "Peru" in first.splitlines()[:3]  # the title page
+    opening = first + pdf.pages[1].extract_text()
+    assert "Content note" in opening  # before any finding
+    for raw in (":::", "{admonition}", "{glue", "```{", "(content-note)="):
+        assert raw not in text
+    assert CITATION[0] in " ".join(text.split())
+
+
+def test_the_report_list_links_the_printed_pdfs(pdf_reports):
+    assert _pdf_links(pdf_reports / "index.html") == [
+        ("bosnia-and-herzegovina.pdf", "PDF", "Bosnia and Herzegovina report, PDF"),
+        ("peru.pdf", "PDF", "Peru report, PDF"),
+    ]
+
+
+def test_pdf_is_reproducible_and_dated_by_the_build(pdf_reports, executed_dir, tmp_path):
+    again = tmp_path / "again.pdf"
+    reports.export_country_pdf(pdf_reports / "peru.html", again, build_date=DATE)
+    assert again.read_bytes() == (pdf_reports / "peru.pdf").read_bytes()
+    stamp = DATE.replace("-", "").encode()
+    assert b"/CreationDate (D:" + stamp + b"000000" in again.read_bytes()
+
+
+def test_a_missing_pdf_engine_named_explicitly_is_reported(monkeypatch, tmp_path):
+    monkeypatch.setenv(reports.CHROMIUM_VARIABLE, "/nonexistent/chromium")
+    assert reports.pdf_engine() is None
+    with pytest.raises(reports.ReportError, match="no Chromium found"):
+        reports.export_country_pdf(tmp_path / "x.html", tmp_path / "x.pdf", build_date=DATE)
 
 
 def test_build_date_follows_source_date_epoch():
@@ -568,6 +654,20 @@ def test_the_published_html_folder_holds_every_report_the_chapters_link_to():
     intro = _soup(paths.BOOK_HTML / "intro.html")
     listed = [a["href"] for a in intro.select("a") if a["href"].endswith("reports/index.html")]
     assert listed and all((paths.BOOK_HTML / h).is_file() for h in listed)
+
+
+@pytest.mark.skipif(
+    not (paths.BOOK_HTML / "reports" / "index.html").is_file(),
+    reason="the book is not built (make book)",
+)
+def test_the_published_html_folder_holds_the_pdfs_its_report_list_links_to():
+    published = paths.BOOK_HTML / "reports"
+    links = [href for href, _, _ in _pdf_links(published / "index.html")]
+    if reports.pdf_engine() is not None:
+        assert links, "Chromium is here but the report list links no PDF"
+    assert sorted(links) == sorted(p.name for p in published.glob("*.pdf"))
+    for name in links:
+        assert (published / name).read_bytes()[:5] == b"%PDF-", name
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from survivors_perspectives import robustness, stats
+from survivors_perspectives import paths, robustness, stats
 
 SPECS = [{"id": "fake.answer.by_country.chi2"}, {"id": "fake.score.by_country.anova"}]
 
@@ -169,6 +170,32 @@ def test_input_key_changes_with_seeds_and_file_contents(tmp_path):
     assert key != robustness.input_key([1, 2, 3], [ref], [source])
     source.write_text("x = 2\n")
     assert key != robustness.input_key([1, 2], [ref], [source])
+
+
+def test_cache_key_covers_every_module_a_replicate_imports():
+    files = {paths.relative_to_root(f) for f in robustness.default_source_files()}
+    package = "src/survivors_perspectives/"
+    # modules the generator and the tests import, which a hand-typed list left out
+    for module in ("countries.py", "printed_values.py", "published_conflicts.py", "reference.py"):
+        assert package + module in files
+    for module in ("synth/generate.py", "synth/allocate.py", "survey/published_tests.py"):
+        assert package + module in files
+    assert package + "derive.py" in files
+    # modules no replicate runs through (derive's imports reach the page kit through the
+    # plausibility table's tables import: over-inclusion, which only costs a rerun)
+    for module in ("build_book.py", "reports.py", "course.py", "overview.py", "execute.py"):
+        assert package + module not in files
+
+
+def test_cache_key_covers_library_versions(tmp_path, monkeypatch):
+    versions = json.loads(robustness.library_versions())
+    assert set(versions) == {"python", "numpy", "pandas", "scipy", "joblib"}
+    assert versions["numpy"] == np.__version__
+    source = tmp_path / "gen.py"
+    source.write_text("x = 1\n")
+    key = robustness.input_key([1], [], [source], robustness.library_versions())
+    monkeypatch.setattr(robustness.metadata, "version", lambda name: "0.0-other")
+    assert key != robustness.input_key([1], [], [source], robustness.library_versions())
 
 
 def test_seed_count_must_be_positive():

@@ -1,5 +1,7 @@
 """Disclosure control: small cells hidden, zero and >= 5 shown, published cells exempt."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -146,3 +148,52 @@ def test_stack_tables_keeps_masks():
     assert bool(stacked.hidden.loc[("A", "x"), "n"])
     assert not bool(stacked.hidden.loc[("B", "x"), "n"])
     assert "suppressed" in stacked.to_html()
+
+
+def _header_rows(html_text: str) -> list[list[str]]:
+    from bs4 import BeautifulSoup
+
+    head = BeautifulSoup(html_text, "html.parser").thead
+    return [
+        [c.name + ":" + c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
+        for tr in head.find_all("tr")
+    ]
+
+
+def test_index_name_sits_in_the_header_corner_not_in_a_row_of_its_own():
+    frame = pd.DataFrame({"A (n)": ["6", "7"]}, index=pd.Index(["x", "y"], name="Answer"))
+    html_text = tables.Table(frame, caption="c").to_html()
+    assert _header_rows(html_text) == [["th:Answer", "th:A (n)"]]
+    # an unnamed index leaves no empty header cell: the corner is a plain cell
+    unnamed = tables.Table(frame.rename_axis(None), caption="c").to_html()
+    assert _header_rows(unnamed) == [["td:", "th:A (n)"]]
+
+
+def test_a_stacked_table_has_one_header_row_and_no_empty_header_cell():
+    part = pd.DataFrame({"A (n)": ["6", "7"]}, index=pd.Index(["x", "y"], name="Answer"))
+    table = tables.stack_tables({"Gender": tables.Table(part, caption="p")}, caption="s")
+    html_text = table.to_html()
+    assert _header_rows(html_text) == [["td:", "th:Answer", "th:A (n)"]]
+    assert not re.search(r"<th[^>]*>(&nbsp;|\s*)</th>", html_text)
+
+
+def test_frame_table_formats_numbers_and_keeps_text():
+    frame = pd.DataFrame(
+        {
+            "n": [413.0, 50.0, 7.0],
+            "share": [12.10, float("nan"), 22.0],
+            "p": [0.0351, 0.2, 0.00004],
+            "note": ["<5", "a note", "x"],
+        },
+        index=pd.Index(["all", "Peru", "Mexico"], name="scope"),
+    )
+    table = tables.frame_table(frame, caption="c")
+    assert table.data.to_dict("list") == {
+        "n": ["413", "50", "7"],
+        "share": ["12.1", "–", "22.0"],
+        "p": ["0.035", "0.200", "0.000"],
+        "note": ["<5", "a note", "x"],
+    }
+    assert table.caption == "c" and table.show_index
+    with pytest.raises(TypeError, match=r"frame_table 'c': expected a pandas frame.*found list"):
+        tables.frame_table([1, 2], caption="c")

@@ -30,7 +30,13 @@ from survivors_perspectives.twin.distance import encode_pair, nearest
 from survivors_perspectives.twin.synthesise import MIN_LEAF, synthesise_survey
 from survivors_perspectives.twin.units import QUASI_IDENTIFIERS
 
-SEED = 11
+SEED = 12
+"""The twin's seed in these tests. The gate's closer-to-train share is measured on one half
+twin of about 207 records, so it moves from seed to seed: on the stand-in from the generator
+with the declared joint structure (issue 15), over seeds 11-35 it has mean 0.64, SD 0.05, and
+4 of 25 seeds exceed the 0.70 threshold, seed 11 (0.71) among them (before that structure:
+mean 0.62, SD 0.04, 1 of 25). A stopped twin is the gate working; these tests are about a
+twin that passes, so they use a seed that does (0.63); the threshold is unchanged."""
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ A *finding* is a check that fails. Its text is ours; it quotes figures, never se
 
 from __future__ import annotations
 
-import fnmatch
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -29,6 +28,18 @@ import pandas as pd
 from scipy import stats as sps
 
 from survivors_perspectives.countries import COUNTRIES, slugify
+from survivors_perspectives.printed_values import (
+    APPROXIMATE_HALF_WIDTH,
+    STATISTIC_DECIMALS,
+    is_inexact,
+    is_lower_bound,
+    p_from_statistic,
+    parse_df,
+    parse_p,
+    published_significant,
+    significant,
+)
+from survivors_perspectives.survey.published_tests import TESTS_BY_ID
 
 #: Columns of ``audit.csv``, in order.
 AUDIT_COLUMNS: tuple[str, ...] = (
@@ -43,13 +54,6 @@ AUDIT_COLUMNS: tuple[str, ...] = (
     "reference_ids",
 )
 
-#: The report prints every test statistic with three decimals; a printed value stands for
-#: anything within half a unit of its last digit.
-STATISTIC_DECIMALS = 3
-#: Significance level the report uses for its conclusions.
-ALPHA = 0.05
-#: Half-width allowed around figures the table marks as approximate ("around a quarter").
-APPROXIMATE_TOLERANCE = 2.5
 #: Cochran's rule: chi-square p-values are doubtful when expected counts fall below this.
 MIN_EXPECTED = 5.0
 
@@ -100,21 +104,6 @@ FACTORS: dict[str, Factor] = {
     "child_gender": Factor("child's gender", levels=2, reason="girls or boys"),
 }
 
-#: What each published test crosses (id patterns, first match wins). For an ANOVA the
-#: second factor is the grouping; the first is the numeric answer.
-TEST_DESIGN: tuple[tuple[str, tuple[str, str]], ...] = (
-    ("profile.gender.by_country.chi2", ("gender", "country")),
-    ("profile.location.by_country.chi2", ("location", "country")),
-    ("profile.age.by_org_type.chi2", ("age", "org_type")),
-    ("services.*.by_org_type.chi2", ("offered", "org_type")),
-    ("services.*.by_gender.chi2", ("offered", "gender")),
-    ("exchange.*.by_country.chi2", ("exchange_form", "country")),
-    ("forms_of_abuse.*.by_child_gender.chi2", ("encountered", "child_gender")),
-    ("scenarios.*.by_country.chi2", ("scenario_answer", "country")),
-    ("*.by_country.anova", ("", "country")),
-)
-
-
 # --------------------------------------------------------------------------- helpers
 
 
@@ -151,45 +140,6 @@ def _decimals(value: float) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
-def _is_approximate(row: pd.Series) -> bool:
-    return str(row["note"]).lower().startswith(("approximate", "lower bound", "published as"))
-
-
-def parse_p(text: str) -> tuple[str, float, int]:
-    """Split a printed p-value into its relation, value and decimals.
-
-    >>> parse_p("<0.001")
-    ('<', 0.001, 3)
-    >>> parse_p("0.81")
-    ('=', 0.81, 2)
-    """
-    match = re.fullmatch(r"\s*([<>]?)\s*(\d*\.?\d+)\s*", str(text))
-    if not match:
-        raise ValueError(f"p_reported: expected a p-value such as 0.004 or <0.001, found {text!r}")
-    relation, number = match.groups()
-    decimals = len(number.split(".")[1]) if "." in number else 0
-    return relation or "=", float(number), decimals
-
-
-def parse_df(text: str) -> tuple[int, ...]:
-    """Split printed degrees of freedom (``10`` or ``5,407``) into integers."""
-    try:
-        return tuple(int(part) for part in str(text).split(","))
-    except ValueError:
-        raise ValueError(
-            f"df: expected degrees of freedom such as 10 or 5,407, found {text!r}"
-        ) from None
-
-
-def p_from_statistic(test: str, statistic: float, df: tuple[int, ...]) -> float:
-    """Upper-tail p of a chi-square or F statistic (scipy ``chi2.sf`` / ``f.sf``)."""
-    if test == "chi2_independence":
-        return float(sps.chi2.sf(statistic, df[0]))
-    if test == "anova_oneway":
-        return float(sps.f.sf(statistic, df[0], df[1]))
-    raise ValueError(f"test: expected chi2_independence or anova_oneway, found {test!r}")
-
-
 def p_is_consistent(
     p_reported: str, test: str, statistic: float, df: tuple[int, ...]
 ) -> tuple[bool, float]:
@@ -217,16 +167,15 @@ def p_is_consistent(
     return p_low <= value + rounding and p_high >= value - rounding, p_mid
 
 
-def _significant(relation: str, value: float) -> bool:
-    return value < ALPHA if relation != ">" else False
-
-
 def design_for(test_id: str) -> tuple[Factor | None, Factor]:
-    """Return the two factors a published test crosses, from :data:`TEST_DESIGN`."""
-    for pattern, (first, second) in TEST_DESIGN:
-        if fnmatch.fnmatchcase(test_id, pattern):
-            return (FACTORS[first] if first else None), FACTORS[second]
-    raise KeyError(f"no design declared for test {test_id!r}; add it to audit.TEST_DESIGN")
+    """Return the two factors a published test crosses (``PublishedTest.crosses``)."""
+    try:
+        first, second = TESTS_BY_ID[test_id].crosses
+    except KeyError:
+        raise KeyError(
+            f"no design declared for test {test_id!r}; add it to survey.published_tests"
+        ) from None
+    return (FACTORS[first] if first else None), FACTORS[second]
 
 
 def level_sizes(reference: pd.DataFrame, factor: Factor) -> dict[str, float]:
@@ -292,7 +241,7 @@ def check_p_values(reference: pd.DataFrame) -> list[Finding]:
             if ok_implied:
                 continue
         relation, value, _ = parse_p(row["p_reported"])
-        same = _significant(relation, value) == (p < ALPHA)
+        same = published_significant(row["p_reported"]) == significant(p)
         symbol = "F" if row["test"] == "anova_oneway" else "chi-square"
         findings.append(
             Finding(
@@ -376,7 +325,7 @@ def check_degrees_of_freedom(reference: pd.DataFrame) -> list[Finding]:
         p_printed = p_from_statistic(row["test"], row["statistic"], printed)
         p_implied = p_from_statistic(row["test"], row["statistic"], implied)
         ok_implied, _ = p_is_consistent(row["p_reported"], row["test"], row["statistic"], implied)
-        changes = "no" if (p_printed < ALPHA) == (p_implied < ALPHA) else "yes"
+        changes = "no" if significant(p_printed) == significant(p_implied) else "yes"
         findings.append(
             Finding(
                 id=f"degrees_of_freedom.{row['id']}",
@@ -420,7 +369,7 @@ def check_percentages(reference: pd.DataFrame) -> list[Finding]:
     findings = []
     rows = _by_id(reference)
     for _, row in reference[reference["unit"] == "percent"].iterrows():
-        if pd.isna(row["base"]) or _is_approximate(row) or row["base"] <= 0:
+        if pd.isna(row["base"]) or is_inexact(row["note"]) or row["base"] <= 0:
             continue
         original = rows.get(row["id"].removesuffix(".exec_summary"))
         if row["id"].endswith(".exec_summary") and _same_figure(row, original):
@@ -543,10 +492,10 @@ PARTITIONS: tuple[tuple[str, ...], ...] = (
 
 def _interval(row: pd.Series) -> tuple[float, float]:
     """Values a printed percentage can stand for, given its rounding or approximation."""
-    if _is_approximate(row):
-        if str(row["note"]).lower().startswith("lower bound"):
+    if is_inexact(row["note"]):
+        if is_lower_bound(row["note"]):
             return row["value"], 100.0
-        return row["value"] - APPROXIMATE_TOLERANCE, row["value"] + APPROXIMATE_TOLERANCE
+        return row["value"] - APPROXIMATE_HALF_WIDTH, row["value"] + APPROXIMATE_HALF_WIDTH
     half = 0.5 * 10 ** -_decimals(row["value"])
     return row["value"] - half, row["value"] + half
 

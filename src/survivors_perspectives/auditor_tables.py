@@ -415,6 +415,18 @@ def robustness(summary: pd.DataFrame, recomputed: pd.DataFrame) -> AuditorTable:
     )
 
 
+def unit_words(unit: object) -> object:
+    """Return a reference table unit for a reader: ``mean_percent`` -> ``mean %``."""
+    if not isinstance(unit, str):
+        return unit
+    return unit.replace("mean_percent", "mean %").replace("_", " ")
+
+
+def status_words(status: object) -> object:
+    """Return a replication status for a reader: ``not_computable`` -> words."""
+    return _STATUS.get(status, humanise(status)) if isinstance(status, str) else status
+
+
 def _replication_frame(replication: pd.DataFrame) -> pd.DataFrame:
     frame = replication.copy()
     frame["figure"] = frame["quantity"].where(frame["quantity"].notna(), frame["id"])
@@ -424,13 +436,7 @@ def _replication_frame(replication: pd.DataFrame) -> pd.DataFrame:
     if "topic" in frame:
         frame["topic"] = _words(frame["topic"], {})
     if "unit" in frame:
-        frame["unit"] = frame["unit"].map(
-            lambda u: (
-                str(u).replace("mean_percent", "mean %").replace("_", " ")
-                if isinstance(u, str)
-                else u
-            )
-        )
+        frame["unit"] = frame["unit"].map(unit_words)
     return frame
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from survivors_perspectives import paths, plots, provenance, tables
+from survivors_perspectives import auditor_tables, paths, plots, provenance, tables
 from survivors_perspectives.countries import COUNTRIES, check_country, slugify
 from survivors_perspectives.disclosure import ledger, policy
 from survivors_perspectives.disclosure.policy import WITHHELD_SHARE
@@ -239,13 +239,19 @@ def _by_flag(rows: pd.DataFrame, flags: Mapping[str, str], column: str | None = 
     return lambda label, col: rows[_flag(rows[flags[label]])]
 
 
-def _guarded_share(counts: pd.Series, hidden: pd.Series, members) -> float:
+def _guarded_share(
+    counts: pd.Series, hidden: pd.Series, members, total_hidden: bool = False
+) -> float:
     """Return the share of ``members`` in a line of a table, unless it would undo suppression.
 
     ``counts`` and ``hidden`` are one line of a table (a row or column, without its total).
     A share that contains some but not all of the line's hidden cells could be combined with
-    the shown cells to recover a hidden one, so it is withheld (NaN).
+    the shown cells to recover a hidden one, so it is withheld (NaN); so is any share of a
+    line whose total the table hides (``total_hidden``): the share and a shown cell give the
+    total back (in a country of 12, the three who did not answer about girls).
     """
+    if total_hidden:
+        return float("nan")
     members = list(members)
     hidden_cells = set(hidden[hidden.astype(bool)].index)
     inside = hidden_cells & set(members)
@@ -302,6 +308,44 @@ _PROFILE_PCT_IDS = {
 }
 
 
+def _profile_counts(
+    rows: pd.DataFrame, country: str, column: str, reference: pd.DataFrame | None
+) -> tuple[pd.Series, set]:
+    """Return one block of a country's profile table: counts per answer, published cells."""
+    label = f"{country} (n)"
+    counts = rows[column].value_counts().reindex(list(schema.CATEGORIES[column]), fill_value=0)
+    slug = slugify(country)
+    ids = {(tables.TOTAL, label): f"sample.completed.count.{slug}"}
+    for category, key in _PROFILE_IDS.get(column, {}).items():
+        ids[(category, label)] = f"profile.{column.split('_')[0]}.{key}.count.{slug}"
+    for category, key in _PROFILE_PCT_IDS.get(column, {}).items():
+        ids[(category, label)] = f"profile.{key}.pct.{slug}"
+    count_frame = pd.concat([counts, pd.Series({tables.TOTAL: len(rows)})]).to_frame(label)
+    return counts, tables.published_cells(count_frame, reference, country, ids)
+
+
+def profile_hidden(
+    frame: pd.DataFrame, country: str, column: str, reference: pd.DataFrame | None = None
+) -> pd.Series:
+    """Return which answers to ``column`` the country's profile table hides (True: hidden).
+
+    Other pages that state a country's profile (the overview's shares) ask this, so a
+    share never gives back a count the chapter hides (a share of 24 % of Peru's published
+    80 is 19, and 80 minus the chapter's other cells pins the hidden one).
+    """
+    rows = country_rows(frame, country)
+    counts, exempt = _profile_counts(rows, country, column, _reference(reference))
+    table = tables.count_table(
+        counts.to_frame(f"{country} (n)"),
+        caption="",
+        exempt=exempt,
+        add_total="row",
+        percent="total",
+        population=len(rows),
+    )
+    return table.hidden[f"{country} (n)"].drop(tables.TOTAL).astype(bool)
+
+
 def respondents(
     frame: pd.DataFrame, country: str, reference: pd.DataFrame | None = None
 ) -> Section:
@@ -313,16 +357,8 @@ def respondents(
     parts = {}
     for block, column in PROFILE.items():
         categories = list(schema.CATEGORIES[column])
-        counts = rows[column].value_counts().reindex(categories, fill_value=0)
+        counts, exempt = _profile_counts(rows, country, column, reference)
         overall = frame[column].value_counts(normalize=True).reindex(categories, fill_value=0)
-        slug = slugify(country)
-        ids = {(tables.TOTAL, label): f"sample.completed.count.{slug}"}
-        for category, key in _PROFILE_IDS.get(column, {}).items():
-            ids[(category, label)] = f"profile.{column.split('_')[0]}.{key}.count.{slug}"
-        for category, key in _PROFILE_PCT_IDS.get(column, {}).items():
-            ids[(category, label)] = f"profile.{key}.pct.{slug}"
-        count_frame = pd.concat([counts, pd.Series({tables.TOTAL: n})]).to_frame(label)
-        exempt = tables.published_cells(count_frame, reference, country, ids)
         extra = (100 * overall).map(tables.format_percent).to_frame(f"{ALL} (%)")
         extra.loc[tables.TOTAL] = "100%"
         parts[block] = tables.count_table(
@@ -353,7 +389,12 @@ def respondents(
         block = next(b for b, c in PROFILE.items() if c == column)
         hidden = bool(parts[block].hidden.loc[category, label])
         count = int((rows[column] == category).sum())
-        here = float("nan") if hidden else _share(count, n)
+        here = _stated(
+            f"figure and alt text of respondent characteristics: {name}, {country}",
+            rows[(rows[column] == category).to_numpy(bool)],
+            rows,
+            float("nan") if hidden else _share(count, n),
+        )
         there = _share(int((frame[column] == category).sum()), total)
         values[f"{column}.{category}"] = here
         values[f"{column}.{category}.all"] = there
@@ -790,8 +831,16 @@ def exchange(frame: pd.DataFrame, country: str) -> Section:
     for label, sex in CHILD_GENDERS.items():
         column = counts[f"{label} (n)"]
         hidden = table.hidden[f"{label} (n)"].drop(tables.TOTAL)
+        answered = rows[rows[f"{sex}_exchange"].isin(column.index).to_numpy(bool)]
         for option in column.index:
-            values[f"{sex}.{option}"] = _guarded_share(column, hidden, [option])
+            values[f"{sex}.{option}"] = _stated(
+                f"figure and alt text of the most common exchange: {label}, {option}, {country}",
+                rows[(rows[f"{sex}_exchange"] == option).to_numpy(bool)],
+                answered,
+                _guarded_share(
+                    column, hidden, [option], bool(table.hidden.loc[tables.TOTAL, f"{label} (n)"])
+                ),
+            )
             overall = frame[f"{sex}_exchange"].value_counts(normalize=True).get(option, 0)
             values[f"{sex}.{option}.all"] = 100 * float(overall)
         records += [
@@ -861,7 +910,15 @@ def facilitation(frame: pd.DataFrame, country: str) -> Section:
     for label, sex in CHILD_GENDERS.items():
         column = counts[f"{label} (n)"]
         hidden = table.hidden[f"{label} (n)"].drop(tables.TOTAL)
-        values[f"{sex}.yes"] = _guarded_share(column, hidden, ["Yes"])
+        answers = rows[f"{sex}_facilitator"]
+        values[f"{sex}.yes"] = _stated(
+            f"facilitation text: {label.lower()}, answered yes, {country}",
+            rows[(answers == "Yes").to_numpy(bool)],
+            rows[answers.isin(column.index).to_numpy(bool)],
+            _guarded_share(
+                column, hidden, ["Yes"], bool(table.hidden.loc[tables.TOTAL, f"{label} (n)"])
+            ),
+        )
         all_answers = frame[f"{sex}_facilitator"].dropna()
         values[f"{sex}.yes.all"] = _share(int((all_answers == "Yes").sum()), len(all_answers))
     text = [
@@ -911,7 +968,14 @@ def forms_of_abuse(frame: pd.DataFrame, country: str) -> Section:
             }
         )
         for key, name in FORMS.items():
-            share = _safe_share(int(counts[f"{label} (n)"][name]), base)
+            share = _stated(
+                f"figure and alt text of forms of abuse: {label}, {name}, {country}",
+                asked_rows[f"{label} (n)"][
+                    _flag(asked_rows[f"{label} (n)"][f"{sex}_form_{key}"]).to_numpy(bool)
+                ],
+                asked_rows[f"{label} (n)"],
+                _safe_share(int(counts[f"{label} (n)"][name]), base),
+            )
             values[f"{sex}.{key}"] = share
             records.append({"form": name, "group": label, "value": share})
         values[f"{sex}.asked"] = float(base)
@@ -1016,7 +1080,18 @@ def barriers(frame: pd.DataFrame, country: str, top: int = 5) -> Section:
         [
             {"factor": r.label, "group": group, "value": value}
             for r in head.itertuples()
-            for group, value in ((country, _safe_share(r.count, n)), (ALL, r.all))
+            for group, value in (
+                (
+                    country,
+                    _stated(
+                        f"figure and alt text of barriers: {r.label}, {country}",
+                        rows[_flag(rows[r.Index]).to_numpy(bool)],
+                        rows,
+                        _safe_share(r.count, n),
+                    ),
+                ),
+                (ALL, r.all),
+            )
         ]
     )
     figure = plots.compare_bars(
@@ -1037,7 +1112,16 @@ def barriers(frame: pd.DataFrame, country: str, top: int = 5) -> Section:
     text = [
         f"Asked which of {len(shares)} factors limit children's disclosure and reporting, "
         f"respondents in {country} most often chose '{first['label']}' ("
-        + share_or(_safe_share(int(first["count"]), n), "{}", "the share is withheld")
+        + share_or(
+            _stated(
+                f"barriers text: {first['label']}, {country}",
+                rows[_flag(rows[head.index[0]]).to_numpy(bool)],
+                rows,
+                _safe_share(int(first["count"]), n),
+            ),
+            "{}",
+            "the share is withheld",
+        )
         + f"; all countries {_pct(first['all'])}). The next were "
         + _list([f"'{label}'" for label in head["label"].iloc[1:]])
         + " ({figure[0]}, {table[0]}).",
@@ -1070,7 +1154,16 @@ def beliefs(frame: pd.DataFrame, country: str) -> Section:
     text = [
         f"The belief or practice respondents in {country} named most often as raising "
         f"children's vulnerability was '{first['label']}' ("
-        + share_or(_safe_share(int(first["count"]), n), "{}", "the share is withheld")
+        + share_or(
+            _stated(
+                f"beliefs text: {first['label']}, {country}",
+                rows[_flag(rows[shares.index[0]]).to_numpy(bool)],
+                rows,
+                _safe_share(int(first["count"]), n),
+            ),
+            "{}",
+            "the share is withheld",
+        )
         + f"; all countries {_pct(first['all'])}); "
         "{table[0]} lists them all."
     ]
@@ -1078,6 +1171,14 @@ def beliefs(frame: pd.DataFrame, country: str) -> Section:
 
 
 # --- government action -------------------------------------------------------------------------
+
+
+#: The scenario shares the section's sentences state (besides every answer on the viewer).
+_STATED_SCENARIO_SHARES = {
+    ("scenario_paid_video_call_victim", "Yes"),
+    ("scenario_gender_reversed", "Yes"),
+    ("scenario_adolescents_dating", "Yes"),
+}
 
 
 def government(frame: pd.DataFrame, country: str) -> Section:
@@ -1107,8 +1208,16 @@ def government(frame: pd.DataFrame, country: str) -> Section:
     low_columns = ["None (n)", "Poor (n)"]
     for c in columns:
         area = labels[c].capitalize()
-        values[c] = _guarded_share(
-            counts.loc[area], table.hidden.loc[area, counts.columns], low_columns
+        values[c] = _stated(
+            f"figure and alt text of poor-or-none ratings: {area}, {country}",
+            rows[rows[c].isin(["None", "Poor"]).to_numpy(bool)],
+            rows[rows[c].isin(schema.RATING).to_numpy(bool)],
+            _guarded_share(
+                counts.loc[area],
+                table.hidden.loc[area, counts.columns],
+                low_columns,
+                bool(table.hidden.loc[area, f"{tables.TOTAL} (n)"]),
+            ),
         )
         values[f"{c}.all"] = _share(
             int(frame[c].isin(["None", "Poor"]).sum()), int(frame[c].notna().sum())
@@ -1194,8 +1303,21 @@ def scenarios(frame: pd.DataFrame, country: str) -> Section:
     answer_columns = [f"{answer} (n)" for answer in schema.YES_NO_DK]
     for c, label in SCENARIOS.items():
         line, hidden = counts.loc[label], table.hidden.loc[label, answer_columns]
+        answered = rows[rows[c].isin(schema.YES_NO_DK).to_numpy(bool)]
         for answer in schema.YES_NO_DK:
-            values[f"{c}.{answer}"] = _guarded_share(line, hidden, [f"{answer} (n)"])
+            values[f"{c}.{answer}"] = _guarded_share(
+                line,
+                hidden,
+                [f"{answer} (n)"],
+                bool(table.hidden.loc[label, f"{tables.TOTAL} (n)"]),
+            )
+            if (c, answer) in _STATED_SCENARIO_SHARES or c == "scenario_viewer_offence":
+                _stated(
+                    f"scenarios text: {label}, {answer}, {country}",
+                    rows[(rows[c] == answer).to_numpy(bool)],
+                    answered,
+                    values[f"{c}.{answer}"],
+                )
         all_base = int(frame[c].notna().sum())
         values[f"{c}.Yes.all"] = _share(int((frame[c] == "Yes").sum()), all_base)
     text = [
@@ -1238,6 +1360,38 @@ def scenarios(frame: pd.DataFrame, country: str) -> Section:
     return Section("scenarios", text, [table], [], values)
 
 
+def rated_share(frame: pd.DataFrame, country: str, column: str, answers: list[str]) -> float:
+    """Return the share of ``country``'s ratings of ``column`` that are one of ``answers``.
+
+    As the country's chapter states it (:func:`government`, :func:`awareness`): of those
+    who rated, and NaN where the chapter's table hides part of it, so another page (the
+    overview's key figures) can state the same share and never one that undoes the
+    chapter's suppression.
+    """
+    rows = country_rows(frame, country)
+    if column == "public_awareness":
+        counts = rows[column].value_counts().reindex(schema.AWARENESS, fill_value=0)
+        table = tables.count_table(
+            counts.to_frame(f"{country} (n)"),
+            caption="",
+            add_total="row",
+            percent="total",
+            population=len(rows),
+        )
+        hidden = table.hidden[f"{country} (n)"]
+        return _guarded_share(
+            counts, hidden.drop(tables.TOTAL), answers, bool(hidden.loc[tables.TOTAL])
+        )
+    counts = rows[column].value_counts().reindex(schema.RATING, fill_value=0)
+    line = pd.DataFrame(
+        [counts.to_numpy()], index=[column], columns=[f"{r} (n)" for r in schema.RATING]
+    )
+    table = tables.count_table(line, caption="", add_total="column", population=len(rows))
+    hidden = table.hidden.loc[column, line.columns]
+    total_hidden = bool(table.hidden.loc[column, f"{tables.TOTAL} (n)"])
+    return _guarded_share(line.loc[column], hidden, [f"{a} (n)" for a in answers], total_hidden)
+
+
 def awareness(frame: pd.DataFrame, country: str) -> Section:
     """How respondents rated public awareness of online child sexual exploitation."""
     rows = country_rows(frame, country)
@@ -1256,10 +1410,22 @@ def awareness(frame: pd.DataFrame, country: str) -> Section:
         members=_by_value(rows, {f"{country} (n)": "public_awareness"}),
     )
     hidden = table.hidden[f"{country} (n)"].drop(tables.TOTAL)
+    total_hidden = bool(table.hidden.loc[tables.TOTAL, f"{country} (n)"])
+    rated = rows["public_awareness"]
     values = {
-        "poor": _guarded_share(counts, hidden, ["Poor"]),
+        "poor": _stated(
+            f"awareness text: rated poor, {country}",
+            rows[(rated == "Poor").to_numpy(bool)],
+            rows[rated.isin(schema.AWARENESS).to_numpy(bool)],
+            _guarded_share(counts, hidden, ["Poor"], total_hidden),
+        ),
         "poor.all": 100 * float(overall["Poor"]),
-        "good_or_excellent": _guarded_share(counts, hidden, ["Good", "Excellent"]),
+        "good_or_excellent": _stated(
+            f"awareness text: rated good or excellent, {country}",
+            rows[rated.isin(["Good", "Excellent"]).to_numpy(bool)],
+            rows[rated.isin(schema.AWARENESS).to_numpy(bool)],
+            _guarded_share(counts, hidden, ["Good", "Excellent"], total_hidden),
+        ),
     }
     text = [
         f"In {country}, "
@@ -1290,6 +1456,7 @@ def awareness(frame: pd.DataFrame, country: str) -> Section:
 
 def conversations(conversation_frame: pd.DataFrame, country: str) -> Section:
     """Show the survivor conversations held in ``country``, or say why there were none."""
+    from survivors_perspectives.conversations.country import caption as conversation_caption
     from survivors_perspectives.conversations.country import (
         conversation_tables_for_country,
         no_conversations_reason,
@@ -1304,17 +1471,8 @@ def conversations(conversation_frame: pd.DataFrame, country: str) -> Section:
             "The conversations data hold no participants from this country."
         )
         return Section("conversations", [reason], numbers={"participants": 0.0})
-    captions = {
-        "profile": "Who took part in the conversations",
-        "arrangements": "How the conversations were arranged",
-        "themes": "Themes coded in the conversations",
-        "disclosure_routes": "How situations came to light",
-    }
     shown = [
-        tables.value_table(
-            table,
-            caption=f"{captions.get(key, key)}, {country} (synthetic records)",
-        )
+        tables.value_table(table, caption=conversation_caption(key, country))
         for key, table in found.items()
         if not table.empty
     ]
@@ -1372,23 +1530,34 @@ def published_beside_ours(
 
     shown = pd.DataFrame(
         {
-            "Figure": rows["quantity"].fillna(rows["id"]).to_numpy(),
-            "Unit": rows["unit"].fillna("").to_numpy(),
-            "Published": [_fmt(v, "", v) for v in rows["published"]],
-            "This data": [
+            "id": rows["id"].to_numpy(),
+            "figure": rows["quantity"].fillna(rows["id"]).to_numpy(),
+            "unit": [auditor_tables.unit_words(u) for u in rows["unit"]],
+            "published": [_fmt(v, "", v) for v in rows["published"]],
+            "this_data": [
                 _fmt(v, u, p)
                 for v, u, p in zip(rows["reproduced"], rows["unit"], rows["published"], strict=True)
             ],
-            "Status": rows["status"].str.replace("_", " ").to_numpy(),
-        },
-        index=pd.Index(rows["id"].to_numpy(), name="Reference id"),
+            "status": [auditor_tables.status_words(s) for s in rows["status"]],
+        }
     )
     ok = int((rows["status"] == REPRODUCED).sum())
-    table = tables.value_table(
+    # The figure's name for a reader; its id in the reference table on hover, as in the
+    # auditors' tables.
+    table = auditor_tables.table(
         shown,
+        [
+            ("figure", "Figure"),
+            ("unit", "Unit"),
+            ("published", "Published", "auto"),
+            ("this_data", "This data", "auto"),
+            ("status", "Status"),
+        ],
         caption=f"Figures the report published for {country}, beside the same figures from "
         "the data in use",
-        index_name="Reference id",
+        note="Hover over a figure's name for its id in data/reference/published_statistics.csv.",
+        hover="id",
+        sortable=False,
     )
     text = [
         f"The report published {len(rows)} figures specific to {country} that can be "

@@ -19,11 +19,10 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
-from statsmodels.stats.proportion import proportion_confint
 
 from survivors_perspectives import stats as sp_stats
 from survivors_perspectives.disclosure import ledger
-from survivors_perspectives.disclosure.policy import share_allowed
+from survivors_perspectives.disclosure.policy import WITHHELD, count_allowed, share_allowed
 from survivors_perspectives.disclosure.suppression import suppress_counts
 
 #: Confidence level of every interval in the course.
@@ -171,8 +170,10 @@ def proportion_interval(count: int, n: int, confidence: float = CONFIDENCE) -> t
         raise ValueError(f"proportion_interval: n must be positive, found {n}")
     if not 0 <= count <= n:
         raise ValueError(f"proportion_interval: count must lie in 0..{n}, found {count}")
-    low, high = proportion_confint(count, n, alpha=1 - confidence, method="wilson")
-    return 100 * float(low), 100 * float(high)
+    interval = sps.binomtest(int(count), int(n)).proportion_ci(
+        confidence_level=confidence, method="wilson"
+    )
+    return 100 * float(interval.low), 100 * float(interval.high)
 
 
 def composition(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.DataFrame:
@@ -361,14 +362,41 @@ def group_means(frame: pd.DataFrame, value: str, group: str) -> pd.DataFrame:
     """Mean, standard deviation and size of ``value`` in each group, as an ANOVA compares.
 
     Rows missing either column are left out, as in
-    :func:`survivors_perspectives.stats.anova_oneway`.
+    :func:`survivors_perspectives.stats.anova_oneway`. A group's ``n`` (those who answered)
+    is withheld (shown as "–") when it, or the number in the group who did not answer, is 1 to
+    4: beside a country's published size, "87 answered" says three did not.
     """
     _require(frame, [value, group], "group_means")
     data = frame[[value, group]].dropna()
     grouped = data.groupby(group, observed=True, sort=True)[value]
-    return pd.DataFrame(
-        {"n": grouped.size(), "mean": grouped.mean(), "sd": grouped.std(ddof=1)}
-    ).astype({"n": "int64"})
+    sizes = frame.dropna(subset=[group]).groupby(group, observed=True, sort=True).size()
+    n = grouped.size()
+    shown = pd.Series(
+        [
+            int(count) if count_allowed(int(count), int(sizes[key])) else WITHHELD
+            for key, count in n.items()
+        ],
+        index=n.index,
+        dtype=object,
+    )
+    if _has_ids(frame):
+        _record_answered(frame, value, group, shown)
+    return pd.DataFrame({"n": shown, "mean": grouped.mean(), "sd": grouped.std(ddof=1)})
+
+
+def _record_answered(frame: pd.DataFrame, value: str, group: str, shown: pd.Series) -> None:
+    """Record each group's count of answers as shown, and those who did not answer."""
+    for key, part in frame.groupby(group, observed=True, sort=True):
+        answered = part[part[value].notna().to_numpy(bool)]
+        rest = part[part[value].isna().to_numpy(bool)]
+        where = f"group sizes of {value} by {group}: {key}"
+        ledger.record(
+            [
+                ledger.count_entry(where, answered, shown.get(key, WITHHELD)),
+                ledger.category_entry(f"{where} (did not answer)", rest),
+                ledger.partition_entry(f"{where} (the group)", part, [answered, rest]),
+            ]
+        )
 
 
 def effect_label(result: sp_stats.TestResult, table_shape: tuple[int, int] | None = None) -> str:
@@ -573,7 +601,7 @@ SEED_MEASURES: dict[str, tuple] = {
     ),
     "self-blame with fear of not being believed (Cramér's V)": (
         _self_blame_with_not_believed,
-        "never published: both options are assumed, each drawn by country on its own",
+        "never published: both options are assumed, tied only by the declared barriers battery",
     ),
 }
 
@@ -639,6 +667,36 @@ def assumptions_table(spec) -> pd.DataFrame:
     )
     table.index = pd.RangeIndex(1, len(table) + 1, name="number")
     return table
+
+
+def assumed_structure(spec) -> pd.DataFrame:
+    """Return the generator's declared joint structure: kind, value and reason of each part.
+
+    The part of the synthetic population the report never published (who gives which
+    answers together), written down so a student can see it is assumed, not observed.
+    """
+    if spec.structure is None:
+        return pd.DataFrame(columns=["kind", "value", "reason"])
+    table = spec.structure.table().set_index("name")
+    return table[["kind", "value", "reason"]].rename_axis("assumption")
+
+
+def structure_check(frame: pd.DataFrame, spec=None) -> pd.DataFrame:
+    """Set each declared correlation beside what a survey frame shows (rank correlations).
+
+    ``expected`` is the rank correlation the declared latent value gives for the frame's own
+    answers; ``observed`` the mean Spearman over the item pairs. On synthetic data the two
+    agree within sampling error; on the real data the gap measures how wrong the assumption was.
+    """
+    from survivors_perspectives import plausibility
+
+    structure = spec.structure if spec is not None else None
+    table = plausibility.correlations(frame, structure)
+    return (
+        table.set_index("name")[["kind", "declared", "implied", "observed"]]
+        .rename(columns={"declared": "declared (latent)", "implied": "expected"})
+        .rename_axis("assumption")
+    )
 
 
 def fidelity_by_topic(result: pd.DataFrame) -> pd.DataFrame:

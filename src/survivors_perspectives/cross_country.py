@@ -18,15 +18,18 @@ import pandas as pd
 from scipy.stats.contingency import expected_freq
 
 from survivors_perspectives import stats
-from survivors_perspectives.survey.published_tests import (
+from survivors_perspectives.printed_values import (
+    ALPHA,
     CHI2,
+    STATISTIC_TOLERANCE,
+    published_significant,
+    significant,
+)
+from survivors_perspectives.survey.published_tests import (
     PUBLISHED_TESTS,
     PublishedTest,
     frame_for_test,
 )
-
-#: Significance level of the report's conclusions.
-ALPHA = 0.05
 
 #: Columns of :func:`recompute_published`.
 RECOMPUTED_COLUMNS: tuple[str, ...] = (
@@ -71,13 +74,6 @@ def run_for_robustness(survey: pd.DataFrame, test: PublishedTest) -> stats.TestR
     return run_published_test(survey, test, small_sample=False)
 
 
-def _published_significant(p_reported: str) -> bool:
-    text = str(p_reported).strip()
-    if text.startswith(">"):
-        return False
-    return float(text.lstrip("<=")) < ALPHA
-
-
 def recompute_published(
     survey: pd.DataFrame,
     reference: pd.DataFrame,
@@ -106,7 +102,7 @@ def recompute_published(
     rows = []
     for test, (_, ours) in zip(tests, table.iterrows(), strict=True):
         ref = published.loc[test.id]
-        significant = _published_significant(ref["p_reported"])
+        reported_significant = published_significant(ref["p_reported"])
         rows.append(
             {
                 "id": test.id,
@@ -124,8 +120,8 @@ def recompute_published(
                 "effect_size": ours["effect_size"],
                 "effect_ci_low": ours["effect_ci_low"],
                 "effect_ci_high": ours["effect_ci_high"],
-                "same_conclusion": (ours["p"] < ALPHA) == significant,
-                "same_conclusion_adjusted": (ours["p_adjusted"] < ALPHA) == significant,
+                "same_conclusion": significant(ours["p"]) == reported_significant,
+                "same_conclusion_adjusted": significant(ours["p_adjusted"]) == reported_significant,
                 "note": ours["note"],
             }
         )
@@ -179,14 +175,14 @@ def assumption_checks(
                     "id": test.id,
                     "assumption": "equal variances (Brown-Forsythe)",
                     "diagnostic": f"F = {spread.statistic:.3f}, p = {spread.p:.4f}",
-                    "assumption_holds": spread.p >= ALPHA,
+                    "assumption_holds": not significant(spread.p),
                     "alternative": alt.test,
                     "alternative_statistic": alt.statistic,
                     "alternative_p": alt.p,
                 }
             )
         rows[-1]["p"] = classic.p
-        rows[-1]["same_conclusion"] = (alt.p < ALPHA) == (classic.p < ALPHA)
+        rows[-1]["same_conclusion"] = significant(alt.p) == significant(classic.p)
     return pd.DataFrame(rows)
 
 
@@ -220,7 +216,9 @@ def posthoc_all(
         if frame[group].dropna().nunique() < 3:
             continue
         try:
-            if only_significant and run_published_test(survey, test, small_sample=False).p >= ALPHA:
+            if only_significant and not significant(
+                run_published_test(survey, test, small_sample=False).p
+            ):
                 continue
             parts.append(posthoc(survey, test))
         except stats.InsufficientDataError:
@@ -259,14 +257,14 @@ def conclusion_counts(recomputed: pd.DataFrame) -> dict[str, int]:
         "within_20pct": int(
             (
                 (recomputed["statistic"] - recomputed["published_statistic"]).abs()
-                <= 0.2 * recomputed["published_statistic"]
+                <= STATISTIC_TOLERANCE * recomputed["published_statistic"]
             ).sum()
         ),
         "sparse": int(recomputed["note"].str.contains("expected counts under").sum()),
         "unequal_variances": int(recomputed["note"].str.contains("unequal variances").sum()),
-        "significant_published": int(recomputed["published_p"].map(_published_significant).sum()),
-        "significant_ours": int((recomputed["p"] < ALPHA).sum()),
-        "significant_adjusted": int((recomputed["p_adjusted"] < ALPHA).sum()),
+        "significant_published": int(recomputed["published_p"].map(published_significant).sum()),
+        "significant_ours": int(recomputed["p"].map(significant).sum()),
+        "significant_adjusted": int(recomputed["p_adjusted"].map(significant).sum()),
         "effect_small": int((recomputed["effect_size"] < 0.1).sum()),
         "median_effect_v": float(np.median(recomputed.loc[recomputed.test == CHI2, "effect_size"]))
         if (recomputed.test == CHI2).any()

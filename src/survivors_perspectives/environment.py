@@ -104,11 +104,33 @@ def disagreements(
     return problems
 
 
+def floors(pyproject: Path = PYPROJECT) -> dict[str, str]:
+    """Return ``name -> lowest declared version`` of every direct dependency and extra.
+
+    Written as pip constraints (``name==floor``), they install the lowest direct versions
+    (transitive ones resolve freely), which is how the declared floors are proved to work:
+    ``pip install -c floors.txt -e '.[test,cluster]'`` and run the tests.
+    """
+    found = {}
+    for name, requirement in direct_requirements(pyproject).items():
+        lows = [s.version for s in requirement.specifier if s.operator in (">=", "==", "~=")]
+        if len(lows) != 1:
+            raise ValueError(f"{pyproject.name}: {name} {requirement.specifier} has no one floor")
+        found[name] = lows[0]
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Check (default) or rewrite environment.yml."""
+    """Check (default) or rewrite environment.yml, or print the floors as constraints."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite environment.yml")
+    parser.add_argument(
+        "--floors", action="store_true", help="print name==floor constraints and exit"
+    )
     args = parser.parse_args(argv)
+    if args.floors:
+        print("\n".join(f"{name}=={low}" for name, low in sorted(floors().items())))
+        return 0
     if args.write:
         ENVIRONMENT.write_text(render_environment(), encoding="utf-8")
     problems = disagreements()

@@ -12,9 +12,10 @@ follows how the figure was printed:
 - test statistics: the same conclusion at alpha = 0.05 and within 20% of the printed value;
 - "highest/lowest of the six": the value and the country's place in the ordering.
 
-A figure the spec records as contradicting other published figures gets the status
-``conflict`` with the reason, not ``off_target``. ``python -m survivors_perspectives.fidelity``
-(also ``sp-fidelity``) prints ``N of M reproduced`` and the misses.
+A figure that contradicts other published figures (``published_conflicts``, read from the
+reference table alone) gets the status ``conflict`` with the reason, not ``off_target``.
+``python -m survivors_perspectives.fidelity`` (also ``sp-fidelity``) prints
+``N of M reproduced`` and the misses.
 """
 
 from __future__ import annotations
@@ -26,9 +27,19 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-from scipy import stats as sps
 
 from . import measures
+from .printed_values import (
+    APPROXIMATE_TOLERANCE,
+    PERCENT_TOLERANCE,
+    STATISTIC_TOLERANCE,
+    given_in_words,
+    is_lower_bound,
+    p_from_statistic,
+    published_significant,
+    significant,
+)
+from .published_conflicts import published_conflicts
 from .stats import InsufficientDataError
 from .survey.published_tests import TESTS_BY_ID
 
@@ -49,24 +60,15 @@ REPRODUCED, OFF_TARGET, NOT_COMPUTABLE, CONFLICT = (
     "not_computable",
     "conflict",
 )
-PERCENT_TOLERANCE = 1.0
-APPROXIMATE_TOLERANCE = 5.0
-STATISTIC_TOLERANCE = 0.20
-ALPHA = 0.05
 CONVERSATION_CONFLICT = "CONFLICT (not reproduced)"
 
 _ORDINAL = {"highest": 1, "second highest": 2, "third highest": 3}
 
 
 def _p_value(test_id: str, statistic: float) -> float:
+    """Return the p of a statistic with the df as we read them (``published_tests``)."""
     test = TESTS_BY_ID[test_id]
-    if test.kind == "chi2_independence":
-        return float(sps.chi2.sf(statistic, *test.df))
-    return float(sps.f.sf(statistic, *test.df))
-
-
-def _published_p(text: str) -> float:
-    return float(str(text).lstrip("<=").strip())
+    return p_from_statistic(test.kind, statistic, test.df)
 
 
 def _order_check(row, frame: pd.DataFrame) -> str | None:
@@ -99,7 +101,7 @@ def _judge(row, value: float, frame: pd.DataFrame | None) -> tuple[float, str, s
         return float("nan"), NOT_COMPUTABLE, "the data hold no answers for this figure"
     if unit == "statistic":
         tol = STATISTIC_TOLERANCE * published
-        same = (_p_value(row.id, value) < ALPHA) == (_published_p(row.p_reported) < ALPHA)
+        same = significant(_p_value(row.id, value)) == published_significant(row.p_reported)
         close = abs(value - published) <= tol
         if same and close:
             return tol, REPRODUCED, ""
@@ -115,34 +117,20 @@ def _judge(row, value: float, frame: pd.DataFrame | None) -> tuple[float, str, s
         ok = value <= published
         if ok:
             return tol, REPRODUCED, f"rank {value:.0f}, within the top {published:.0f}"
-    elif note.lower().startswith("lower bound"):
+    elif is_lower_bound(note):
         tol = 0.0
         ok = value > published
         if ok and (frame is None or _order_check(row, frame) is None):
             return tol, REPRODUCED, "above the published lower bound"
     else:
-        approximate = "approximate" in note.lower() or bool(
-            re.search(r"\b(about|around|roughly)\b", str(row.quantity))
-        )
-        tol = APPROXIMATE_TOLERANCE if approximate else PERCENT_TOLERANCE
+        in_words = given_in_words(note, row.quantity)
+        tol = APPROXIMATE_TOLERANCE if in_words else PERCENT_TOLERANCE
         ok = abs(value - published) <= tol + 1e-9
     if ok and frame is not None:
         order_note = _order_check(row, frame)
         if order_note:
             return tol, OFF_TARGET, order_note
     return tol, REPRODUCED if ok else OFF_TARGET, ""
-
-
-def _conflicts(reference: pd.DataFrame) -> dict[str, str]:
-    """Conflicts the generator's spec records for this reference table (empty if none)."""
-    try:
-        from .synth.spec import SpecError, build_spec
-    except ImportError:  # pragma: no cover - the generator is part of the package
-        return {}
-    try:
-        return dict(build_spec(reference).conflicts)
-    except (SpecError, KeyError, ValueError):
-        return {}
 
 
 def _conversation_measures() -> dict:
@@ -176,7 +164,7 @@ def compare(
         Columns ``id, topic, scope, published, reproduced, difference, tolerance, status,
         note``, in reference order.
     """
-    conflicts = _conflicts(reference)
+    conflicts = published_conflicts(reference)
     conv_measures = _conversation_measures() if conversations is not None else {}
     rows = []
     for row in reference.itertuples(index=False):

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .countries import COUNTRIES
-from .survey.published_tests import CHI2, PUBLISHED_TESTS, frame_for_test
+from .countries import COUNTRIES, slugify
+from .printed_values import CHI2
+from .survey.published_tests import PUBLISHED_TESTS, frame_for_test
 from .survey.schema import ASKED_IF
 
 Frame = pd.DataFrame
@@ -39,10 +40,6 @@ class Measure:
 
     compute: Callable[[Frame], float]
     by_country: Callable[[Frame, str], float] | None = None
-
-
-def _slug(country: str) -> str:
-    return country.lower().replace(" ", "-")
 
 
 def _in(frame: Frame, subset: str = "everyone", country: str | None = None, columns=None) -> Frame:
@@ -158,7 +155,7 @@ def _add(ref_id: str, fn: Callable, by_country: Callable | None = None) -> None:
 
 def _per_country(prefix: str, family: Callable[[Frame, str | None], float], countries=COUNTRIES):
     for c in countries:
-        _add(f"{prefix}.{_slug(c)}", lambda frame, c=c, fam=family: fam(frame, c), family)
+        _add(f"{prefix}.{slugify(c)}", lambda frame, c=c, fam=family: fam(frame, c), family)
 
 
 def _register() -> None:
@@ -167,7 +164,9 @@ def _register() -> None:
     _add("sample.completed.count.exec_summary", _rows)
     _add("sample.countries.count", lambda f: float(f["country"].nunique()))
     for c in COUNTRIES:
-        _add(f"sample.completed.count.{_slug(c)}", lambda f, c=c: float((f["country"] == c).sum()))
+        _add(
+            f"sample.completed.count.{slugify(c)}", lambda f, c=c: float((f["country"] == c).sum())
+        )
     _add(
         "barriers.factors.count",
         lambda f: float(sum(col.startswith("barrier_") for col in f.columns)),
@@ -414,7 +413,7 @@ def _register() -> None:
         ("sex_taboo.rank", "barrier_sex_taboo", ("Bosnia and Herzegovina",)),
     ):
         for c in countries:
-            _add(f"barriers.{ref_key}.{_slug(c)}", country_rank(pct(col, True), c))
+            _add(f"barriers.{ref_key}.{slugify(c)}", country_rank(pct(col, True), c))
     for key in ("culture_of_silence", "sex_taboo"):
         _add(f"beliefs.{key}.pct", pct(f"belief_{key}", True))
 

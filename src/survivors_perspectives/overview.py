@@ -12,8 +12,15 @@ import pandas as pd
 
 from survivors_perspectives import plots, tables
 from survivors_perspectives.countries import slugify
-from survivors_perspectives.country_report import ALL, Section, countries_of, mean_or_nan
-from survivors_perspectives.disclosure import policy
+from survivors_perspectives.country_report import (
+    ALL,
+    Section,
+    countries_of,
+    mean_or_nan,
+    profile_hidden,
+    rated_share,
+)
+from survivors_perspectives.disclosure import ledger, policy
 
 #: Profile shares compared across countries: label -> (column, answer).
 PROFILE_SHARES: dict[str, tuple[str, str]] = {
@@ -55,6 +62,27 @@ _PUBLISHED_SHARES = {
 }
 
 
+def _record_share(
+    where: str, frame: pd.DataFrame, mask: pd.Series, share: float, published: bool = False
+) -> None:
+    """Record a share the page shows (table, figure, alt text) with whom it counts.
+
+    ``mask`` selects the people counted within ``frame`` (the share's base); the rest of the
+    base is recorded as a group to protect, the base as the sum of both.
+    """
+    chosen = frame[mask.to_numpy(bool)]
+    rest = frame[~mask.to_numpy(bool)]
+    ledger.record(
+        [
+            ledger.share_entry(
+                where, chosen, frame, tables.format_percent(share), published=published
+            ),
+            ledger.category_entry(f"{where} (the rest)", rest),
+            ledger.partition_entry(f"{where} (its base)", frame, [chosen, rest]),
+        ]
+    )
+
+
 def _published_share(
     reference: pd.DataFrame | None, label: str, country: str
 ) -> tuple[float, float] | None:
@@ -69,16 +97,32 @@ def _published_share(
     return float(value), float(base)
 
 
-def sample_by_country(frame: pd.DataFrame) -> Section:
-    """Count respondents per country, as a table and a country-coloured bar chart."""
+def sample_by_country(frame: pd.DataFrame, reference: pd.DataFrame | None = None) -> Section:
+    """Count respondents per country, as a table and a country-coloured bar chart.
+
+    ``reference`` (the published reference table) marks the country sizes the report
+    published (``sample.completed.count.<country>``), so the disclosure audit knows a
+    reader had them already.
+    """
     countries = countries_of(frame)
     counts = frame["country"].value_counts().reindex(countries, fill_value=0).astype(int)
+    column = "Respondents (n)"
+    published: set = set()
+    for c in countries if reference is not None else []:
+        published |= tables.published_cells(
+            counts.to_frame(column).loc[[c]],
+            reference,
+            c,
+            {(c, column): f"sample.completed.count.{slugify(c)}"},
+        )
     table = tables.count_table(
-        counts.to_frame("Respondents (n)"),
+        counts.to_frame(column),
+        exempt=published,
         caption="Frontline support workers who completed the survey, by country",
         add_total="row",
         percent="total",
         index_name="Country",
+        members=lambda country, _col: frame[(frame["country"] == country).to_numpy(bool)],
     )
     figure = plots.country_bars(
         counts.astype(float),
@@ -104,14 +148,23 @@ def profiles(frame: pd.DataFrame, reference: pd.DataFrame | None = None) -> Sect
     """Compare the respondent profile across countries (percentages per country).
 
     ``reference`` (the published reference table) lets a share the report printed be
-    shown even where its complement counts fewer than five people.
+    shown even where its complement counts fewer than five people. A share whose count
+    the country's chapter hides is withheld here too: with the country's published size
+    and the chapter's other cells it would give the hidden ones back.
     """
     countries = countries_of(frame)
+    hidden = {
+        (c, col): profile_hidden(frame, c, col, reference)
+        for c in countries
+        for col in {col for col, _answer in PROFILE_SHARES.values()}
+    }
     shares = pd.DataFrame(
         {
             label: [
                 *(
-                    _share(
+                    float("nan")
+                    if hidden[(c, col)].get(answer, False)
+                    else _share(
                         frame.loc[frame["country"] == c, col] == answer,
                         _published_share(reference, label, c),
                     )
@@ -123,6 +176,20 @@ def profiles(frame: pd.DataFrame, reference: pd.DataFrame | None = None) -> Sect
         },
         index=[*countries, ALL],
     )
+    for label, (col, answer) in PROFILE_SHARES.items():
+        for c in [*countries, ALL]:
+            rows = frame if c == ALL else frame[(frame["country"] == c).to_numpy(bool)]
+            known = None if c == ALL else _published_share(reference, label, c)
+            _record_share(
+                f"table 'Respondent profile by country', row '{c}', column '{label}'",
+                rows,
+                rows[col] == answer,
+                shares.loc[c, label],
+                published=known is not None
+                and pd.notna(shares.loc[c, label])
+                and round(shares.loc[c, label]) == round(known[0])
+                and known[1] == len(rows),
+            )
     shown = shares.map(tables.format_percent)
     table = tables.value_table(
         shown,
@@ -171,18 +238,28 @@ def key_figures(frame: pd.DataFrame) -> Section:
     countries = countries_of(frame)
     by_country = frame.groupby("country", observed=True)
     online = by_country["caseload_online_pct"].apply(mean_or_nan).reindex(countries)
+    # The shares the chapters state (of those who rated), withheld where a chapter's
+    # table hides part of them.
     funding = pd.Series(
-        {
-            c: _share(frame.loc[frame["country"] == c, "govt_funding"].isin(["None", "Poor"]))
-            for c in countries
-        }
+        {c: rated_share(frame, c, "govt_funding", ["None", "Poor"]) for c in countries}
     )
-    aware = pd.Series(
-        {
-            c: _share(frame.loc[frame["country"] == c, "public_awareness"] == "Poor")
-            for c in countries
-        }
-    )
+    aware = pd.Series({c: rated_share(frame, c, "public_awareness", ["Poor"]) for c in countries})
+    for c in countries:
+        rows = frame[(frame["country"] == c).to_numpy(bool)]
+        rated = rows[rows["govt_funding"].notna().to_numpy(bool)]
+        _record_share(
+            f"figure on government funding, bar '{c}'",
+            rated,
+            rated["govt_funding"].isin(["None", "Poor"]),
+            funding[c],
+        )
+        rated = rows[rows["public_awareness"].notna().to_numpy(bool)]
+        _record_share(
+            f"figure on public awareness, bar '{c}'",
+            rated,
+            rated["public_awareness"] == "Poor",
+            aware[c],
+        )
     figures = [
         plots.country_bars(
             online,
@@ -210,8 +287,16 @@ def key_figures(frame: pd.DataFrame) -> Section:
         ),
     ]
     overall_online = mean_or_nan(frame["caseload_online_pct"])
-    overall_funding = 100 * float(frame["govt_funding"].isin(["None", "Poor"]).mean())
-    overall_aware = 100 * float((frame["public_awareness"] == "Poor").mean())
+    overall_funding = 100 * float(frame["govt_funding"].dropna().isin(["None", "Poor"]).mean())
+    overall_aware = 100 * float((frame["public_awareness"].dropna() == "Poor").mean())
+    for column, answers, overall in (
+        ("govt_funding", ["None", "Poor"], overall_funding),
+        ("public_awareness", ["Poor"], overall_aware),
+    ):
+        rated = frame[frame[column].notna().to_numpy(bool)]
+        _record_share(
+            f"sentence on {column}: all respondents", rated, rated[column].isin(answers), overall
+        )
     online_text = (
         f"Across all countries, an average of {tables.format_percent(overall_online)} of the "
         "sexual exploitation cases a worker saw involved technology, from "

@@ -18,6 +18,7 @@ import io
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import matplotlib as mpl
 import pandas as pd
@@ -194,6 +195,41 @@ def new_figure(width: float = 7.0, height: float = 3.6) -> tuple[MplFigure, obje
     """Return a figure and its single axes, outside pyplot's state."""
     fig = MplFigure(figsize=(width, height), layout="constrained")
     return fig, fig.add_subplot()
+
+
+def spread_labels(ax, texts: list, pad_px: float = 3.0) -> None:
+    """Move a column of labels apart vertically until no two overlap, keeping their order.
+
+    Each label stays as close as it can to the height it was drawn at (the middle of the
+    block it names); labels of small blocks side by side, which would sit on top of each
+    other, are pushed apart by their drawn heights plus ``pad_px`` pixels. Works on the axes
+    as laid out (the figure is drawn once to measure the labels), in either direction of
+    the y axis.
+    """
+    if len(texts) < 2:
+        return
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(ax.figure)
+    canvas.draw()  # lays the figure out, so labels are measured where they will be drawn
+    renderer = canvas.get_renderer()
+    to_pixels = ax.transData
+    from_pixels = to_pixels.inverted()
+    items = []
+    for text in texts:
+        x, y = text.get_position()
+        box = text.get_window_extent(renderer)
+        items.append((to_pixels.transform((x, y))[1], box.height + 2 * pad_px, text, x))
+    items.sort(key=lambda item: item[0])
+    centres = [items[0][0]]
+    for (_, height, _, _), (wanted, own, _, _) in pairwise(items):
+        centres.append(max(wanted, centres[-1] + (height + own) / 2))
+    # Pushing apart moves labels one way only; a common shift (which keeps them apart)
+    # brings the column back to where its labels were wanted, on average.
+    shift = sum(item[0] - centre for item, centre in zip(items, centres, strict=True)) / len(items)
+    for centre, (_, _, text, x) in zip(centres, items, strict=True):
+        pixel_x = to_pixels.transform((x, 0))[0]
+        text.set_position((x, from_pixels.transform((pixel_x, centre + shift))[1]))
 
 
 def _percent_axis(ax, axis: str = "x") -> None:

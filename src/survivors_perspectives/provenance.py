@@ -21,6 +21,8 @@ Usage in a notebook::
     result = stats.chi2_independence(survey, "country", "gender")
     provenance.line(stats.chi2_independence, survey_path)        # shows the caption line
     provenance.attach(table, tables.count_table, survey_path)    # table + its caption line
+    provenance.attach(frame, course.composition, survey_path,    # a frame, captioned
+                      caption="Respondents by country", numbering=numbering)
 """
 
 from __future__ import annotations
@@ -193,13 +195,49 @@ class Sourced:
         return f"{self.output!r}\n{self.provenance.text()}"
 
 
-def attach(output: object, func: Callable | str, *files: Path | str) -> Sourced:
-    """Return ``output`` wrapped so it displays with its provenance line underneath.
+def attach(
+    output: object,
+    func: Callable | str,
+    *files: Path | str,
+    caption: str | None = None,
+    numbering=None,
+) -> Sourced:
+    """Return ``output`` wrapped so it displays with its caption and provenance line.
 
     Works with anything that renders as HTML in a notebook: the package's ``Table`` and
-    ``Figure`` objects, pandas frames and stylers.
+    ``Figure`` objects (which carry their own caption), pandas frames and stylers.
+
+    Parameters
+    ----------
+    output
+        The figure or table to show.
+    func, files
+        As for :func:`line`.
+    caption
+        For an output without a caption of its own (a pandas frame, series or styler): what
+        it shows. The frame is then shown as a captioned table
+        (:func:`survivors_perspectives.tables.frame_table`).
+    numbering
+        The chapter's :class:`survivors_perspectives.plots.Numbering`: the output takes the
+        next figure or table number, so its caption reads "Figure 2: ..." or "Table 3: ...".
+
+    Raises
+    ------
+    ProvenanceError
+        As :func:`line`; and when ``numbering`` is given for an output that has no caption.
     """
-    return Sourced(output, line(func, *files))
+    from survivors_perspectives import plots, tables
+
+    shown = tables.frame_table(output, caption=caption) if caption is not None else output
+    if numbering is not None:
+        if not hasattr(shown, "number"):
+            raise ProvenanceError(
+                f"provenance: cannot number a {type(output).__name__} without a caption; "
+                "give caption='...'"
+            )
+        is_figure = isinstance(shown, plots.Figure)
+        shown.number = numbering.next_figure() if is_figure else numbering.next_table()
+    return Sourced(shown, line(func, *files))
 
 
 def source_location(func: Callable | str) -> str:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from survivors_perspectives import paths as _paths
 from survivors_perspectives.countries import COUNTRIES, slugify
+from survivors_perspectives.printed_values import ANOVA, CHI2, parse_df, parse_p
 
 #: Topics a reference row may belong to; test rows take the topic of the figure they test.
 TOPICS: tuple[str, ...] = (
@@ -61,7 +62,7 @@ REFERENCE_COLUMNS: tuple[str, ...] = (
 )
 
 #: Statistical tests the report prints, as named in the ``test`` column.
-TESTS: tuple[str, ...] = ("chi2_independence", "anova_oneway")
+TESTS: tuple[str, ...] = (CHI2, ANOVA)
 
 #: ``scope`` is the whole sample or one study country, spelled as in the report.
 SCOPES: tuple[str, ...] = ("all", *COUNTRIES)
@@ -78,8 +79,6 @@ CONVERSATIONS_FILE = "published_conversations.csv"
 _NUMERIC_COLUMNS = ("value", "n", "base", "statistic")
 _REQUIRED_COLUMNS = ("id", "topic", "scope", "quantity", "value", "unit", "source")
 _ID_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$")
-_DF_PATTERN = re.compile(r"^\d+(,\d+)?$")
-_P_PATTERN = re.compile(r"^[<>]?\d*\.?\d+$")
 
 
 @dataclass(frozen=True)
@@ -283,6 +282,15 @@ def _check_record(
     return problems
 
 
+def _reads(read, text: str) -> bool:
+    """Whether ``printed_values`` can read a printed df or p (``parse_df``, ``parse_p``)."""
+    try:
+        read(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _check_test_columns(
     name: str, line: int, record: dict[str, str], numbers: dict[str, float | None]
 ) -> list[ReferenceProblem]:
@@ -318,13 +326,13 @@ def _check_test_columns(
         problems.append(
             ReferenceProblem(name, line, "test", f"one of {', '.join(TESTS)}", repr(record["test"]))
         )
-    if record["df"] and not _DF_PATTERN.match(record["df"]):
+    if record["df"] and not _reads(parse_df, record["df"]):
         problems.append(
             ReferenceProblem(
                 name, line, "df", "degrees of freedom such as 10 or 5,407", repr(record["df"])
             )
         )
-    if record["p_reported"] and not _P_PATTERN.match(record["p_reported"]):
+    if record["p_reported"] and not _reads(parse_p, record["p_reported"]):
         problems.append(
             ReferenceProblem(
                 name,

@@ -10,9 +10,10 @@ same executed notebook as the chapter, it shows the same numbers, with the same 
 suppression, and cannot drift from the book.
 
 The template lives in ``templates/country_report/`` and extends nbconvert's ``lab`` template
-(site-packages is never patched). A PDF is made only where the machine can make one offline
-(nbconvert's LaTeX route, which needs ``xelatex`` and ``pandoc``); otherwise one line says why
-it was skipped, and the HTML reports are unaffected.
+(site-packages is never patched). A PDF of each report is printed from the finished HTML by
+headless Chromium (Debian's ``chromium`` package, ``apt-get install chromium``), so it shows
+exactly what the HTML shows, MyST rendered and the content note first; where no Chromium is
+found, one line says so and the HTML reports are unaffected.
 
 Usage::
 
@@ -32,7 +33,8 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+import tempfile
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -359,7 +361,9 @@ def _names(authors: Sequence[Mapping[str, str]]) -> str:
 def citation_from_cff(path: Path | str = paths.ROOT / "CITATION.cff") -> list[str]:
     """Return the two references a report asks readers to cite: the compendium, the report.
 
-    Read from ``CITATION.cff`` so the citation is kept in one place.
+    Read from ``CITATION.cff`` so the citation is kept in one place: the compendium is the
+    file's own work (and its ``preferred-citation``), the report its first ``references``
+    entry of type ``report``.
     """
     import yaml
 
@@ -371,12 +375,12 @@ def citation_from_cff(path: Path | str = paths.ROOT / "CITATION.cff") -> list[st
         if cff.get("version"):
             compendium += f", version {cff['version']}"
         entries = [compendium + " [software]."]
-        ref = cff["preferred-citation"]
+        ref = next(r for r in cff["references"] if r.get("type") == "report")
         report = f"{_names(ref['authors'])} ({ref['year']}). {ref['title']}."
         if ref.get("institution", {}).get("name"):
             report += f" {ref['institution']['name']}."
         entries.append(report)
-    except (OSError, KeyError, TypeError, yaml.YAMLError) as error:
+    except (OSError, KeyError, TypeError, StopIteration, yaml.YAMLError) as error:
         raise ReportError(f"{path}: cannot read the citation ({error!r})") from None
     return entries
 
@@ -516,43 +520,69 @@ def export_country_report(
     return output_html
 
 
-def pdf_unavailable() -> str | None:
-    """Return why no PDF can be made offline here, or ``None`` when it can.
+#: Browsers that print a report to PDF, first found wins; the variable names one explicitly.
+CHROMIUM_VARIABLE = "SURVIVORS_PERSPECTIVES_CHROMIUM"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+PDF_TIMEOUT_S = 180
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}([^)]*)\)")
 
-    nbconvert's LaTeX route needs ``xelatex`` (a TeX installation) and ``pandoc`` (for the
-    Markdown cells); neither is fetched at build time.
-    """
-    missing = [tool for tool in ("xelatex", "pandoc") if shutil.which(tool) is None]
-    if missing:
-        tools = " and ".join(missing)
-        return f"{tools} not on PATH (nbconvert's LaTeX route needs a TeX installation)"
+
+def pdf_engine(environ: Mapping[str, str] | None = None) -> str | None:
+    """Return the headless browser that prints reports to PDF, or ``None`` if there is none."""
+    environ = os.environ if environ is None else environ
+    if environ.get(CHROMIUM_VARIABLE):
+        return shutil.which(environ[CHROMIUM_VARIABLE])
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+def pdf_unavailable() -> str | None:
+    """Return why no PDF can be made here, or ``None`` when it can."""
+    if pdf_engine() is None:
+        return (
+            "no Chromium found (install Debian's chromium, `apt-get install chromium`, or set "
+            f"{CHROMIUM_VARIABLE} to a Chromium or Chrome binary)"
+        )
     return None
 
 
-def export_country_pdf(
-    executed_notebook: Path | str, output_pdf: Path | str, *, country: str
-) -> Path:
-    """Write a PDF of the country notebook through nbconvert's LaTeX route.
+def export_country_pdf(report_html: Path | str, output_pdf: Path | str, *, build_date: str) -> Path:
+    """Print a finished HTML report to PDF with headless Chromium.
 
-    Same cells as the HTML report (code hidden, the same tags removed). Outputs that exist
-    only as HTML are left out by LaTeX; the HTML report is the complete one.
+    The browser's two timestamps (``/CreationDate``, ``/ModDate``) are set to the build
+    date, the only bytes that differ between two prints, so the PDF is reproducible too.
     """
-    from nbconvert import PDFExporter
-    from traitlets.config import Config
-
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_CELL_TAGS)
-    config.TagRemovePreprocessor.remove_input_tags = set(REMOVE_INPUT_TAGS)
-    config.TagRemovePreprocessor.remove_all_outputs_tags = set(REMOVE_OUTPUT_TAGS)
-    config.PDFExporter.exclude_input = True
-    config.PDFExporter.exclude_input_prompt = True
-    config.PDFExporter.exclude_output_prompt = True
-    notebook = nbformat.read(Path(executed_notebook), as_version=4)
-    notebook.metadata["title"] = f"{country}: country report"
-    pdf, _ = PDFExporter(config=config).from_notebook_node(notebook)
-    write_atomically(Path(output_pdf), pdf)
-    return Path(output_pdf)
+    engine = pdf_engine()
+    if engine is None:
+        raise ReportError(pdf_unavailable())
+    source, output_pdf = Path(report_html).resolve(), Path(output_pdf)
+    output_pdf.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".pdf-", dir=output_pdf.parent) as scratch:
+        printed = Path(scratch) / "report.pdf"
+        command = [
+            engine,
+            "--headless",
+            "--no-sandbox",  # as root in a container there is no sandbox to use
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--user-data-dir={Path(scratch) / 'profile'}",
+            f"--print-to-pdf={printed}",
+            source.as_uri(),
+        ]
+        try:
+            result = subprocess.run(
+                command, capture_output=True, text=True, timeout=PDF_TIMEOUT_S, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise ReportError(f"{engine} did not finish within {PDF_TIMEOUT_S} s") from None
+        if result.returncode != 0 or not printed.is_file():
+            lines = result.stderr.strip().splitlines() or [f"exit code {result.returncode}"]
+            raise ReportError(f"{Path(engine).name} failed: {lines[-1]}")
+        stamp = _check_date(build_date).replace("-", "").encode() + b"000000"
+        pdf = _PDF_DATE.sub(
+            lambda m: b"/" + m[1] + b" (D:" + stamp + m[2] + b")", printed.read_bytes()
+        )
+    write_atomically(output_pdf, pdf)
+    return output_pdf
 
 
 # ---------------------------------------------------------------------------------------------
@@ -600,14 +630,32 @@ def find_executed_countries(executed_dir: Path | str) -> list[ExecutedCountry]:
 
 
 def render_index(
-    reports: Sequence[tuple[str, str]], *, data_label: str, build_date: str, citation: Sequence[str]
+    reports: Sequence[tuple[str, str]],
+    *,
+    data_label: str,
+    build_date: str,
+    citation: Sequence[str],
+    pdfs: Collection[str] = (),
 ) -> str:
-    """Return the HTML page listing the country reports (``(country, file name)`` pairs)."""
+    """Return the HTML page listing the country reports (``(country, file name)`` pairs).
+
+    A report whose PDF (same name, ``.pdf``) is among ``pdfs`` gets a link to it beside its
+    own, so the PDFs are reachable from the published HTML folder the reports are copied to.
+    """
     css = (TEMPLATES / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
-    items = "\n".join(
-        f'<li><a href="{html.escape(href)}">{html.escape(country)}</a></li>'
-        for country, href in reports
-    )
+
+    def item(country: str, href: str) -> str:
+        line = f'<a href="{html.escape(href)}">{html.escape(country)}</a>'
+        pdf = f"{Path(href).stem}.pdf"
+        if pdf in pdfs:
+            label = html.escape(f"{country} report, PDF")
+            line += (
+                f' <a class="sp-report-pdf" href="{html.escape(pdf)}" type="application/pdf"'
+                f' aria-label="{label}">PDF</a>'
+            )
+        return f"<li>{line}</li>"
+
+    items = "\n".join(item(country, href) for country, href in reports)
     cite = "\n".join(f"<p>{html.escape(entry)}</p>" for entry in citation)
     flag = ""
     if data_label.strip().casefold().startswith("synthetic"):
@@ -685,35 +733,34 @@ def export_reports(
         labels.append(label)
         dates.append(date)
     index = out_dir / "index.html"
-    page = render_index(
-        listed,
-        data_label="; ".join(dict.fromkeys(labels)),
-        build_date=max(dates),
-        citation=citation,
-    )
-    write_atomically(index, page.encode("utf-8"))
+    facts = {
+        "data_label": "; ".join(dict.fromkeys(labels)),
+        "build_date": max(dates),
+        "citation": citation,
+    }
+    write_atomically(index, render_index(listed, **facts).encode("utf-8"))
     written.append(index)
     if pdf:
-        written += _export_pdfs(executed, out_dir)
+        pdfs = _export_pdfs(list(zip(written[: len(dates)], dates, strict=True)), out_dir)
+        if pdfs:  # the list links each PDF that was made
+            page = render_index(listed, **facts, pdfs={made.name for made in pdfs})
+            write_atomically(index, page.encode("utf-8"))
+        written += pdfs
     return written
 
 
-def _export_pdfs(executed: Sequence[ExecutedCountry], out_dir: Path) -> list[Path]:
+def _export_pdfs(reports: Sequence[tuple[Path, str]], out_dir: Path) -> list[Path]:
     reason = pdf_unavailable()
     if reason is not None:
         print(f"{PDF_SKIPPED}: {reason}; the HTML reports are complete.")
         return []
     made = []
-    for entry in executed:
+    for report, date in reports:
         try:
-            made.append(
-                export_country_pdf(
-                    entry.notebook, out_dir / f"{entry.slug}.pdf", country=entry.country
-                )
-            )
+            made.append(export_country_pdf(report, out_dir / f"{report.stem}.pdf", build_date=date))
         except Exception as error:  # a PDF failure must never fail the HTML reports
             first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-            print(f"{PDF_SKIPPED}: LaTeX failed on {entry.notebook.name} ({first_line}).")
+            print(f"{PDF_SKIPPED}: printing {report.name} failed ({first_line}).")
             return made
     return made
 

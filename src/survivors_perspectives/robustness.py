@@ -7,19 +7,25 @@ and for each test we report the share of replicates that reach the published con
 (significant or not at 5%) and the spread of the statistic (median, 5th and 95th percentiles).
 
 The replicates run in parallel with joblib (one task per seed) behind a tqdm progress bar on
-stderr. The result is cached: ``robustness.csv`` is written together with
-``robustness.key``, a hash of everything that can change it (the generator's and the tests'
-source files, the reference table, the seeds). When the key matches, the cached table is
-returned without generating anything, so ``make book`` does not redo minutes of work when
-nothing changed.
+stderr, in worker processes here or, given a Dask scheduler, on a Dask cluster
+(:mod:`survivors_perspectives.cluster`); the rows are sorted by seed, so both give the same
+table. The result is cached: ``robustness.csv`` is written together with
+``robustness.key``, a hash of everything that can change it: the seeds, the reference table,
+the source of every package module a replicate runs through (found by following the imports
+from :data:`KEY_MODULES`, as make does for the notebooks, so a module the generator imports
+cannot be forgotten) and the versions of Python and of the numerical libraries. When the key
+matches, the cached table is returned without generating anything, so ``make book`` does not
+redo minutes of work when nothing changed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import platform
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -27,19 +33,29 @@ import pandas as pd
 from joblib import Parallel, delayed
 from tqdm import tqdm  # plain text bar: tqdm.auto warns in a kernel without ipywidgets
 
-from survivors_perspectives import paths
+from survivors_perspectives import cluster, paths
 from survivors_perspectives.atomic_files import write_atomically
+from survivors_perspectives.printed_values import (
+    STATISTIC_TOLERANCE,
+    published_significant,
+    significant,
+)
 
 #: Default number of generator seeds.
 DEFAULT_SEEDS = 200
 #: First seed; replicate ``i`` uses ``FIRST_SEED + i``.
 FIRST_SEED = 1
-#: Significance level of the published conclusions.
-ALPHA = 0.05
-#: Share of the published statistic within which a replicate's statistic counts as close.
-CLOSE = 0.20
-#: Package folders whose sources decide the replicates (generator, survey tests, statistics).
-SOURCE_PARTS: tuple[str, ...] = ("synth", "survey", "stats.py", "cross_country.py", "robustness.py")
+#: Modules whose code decides a replicate: ``derive`` (the seed's generator call), the
+#: generator, the tests recomputed on each replicate, this summary. Everything they import is
+#: followed (``notebook_deps.module_closure``); over-inclusion only costs a rerun.
+KEY_MODULES: tuple[str, ...] = (
+    "survivors_perspectives.derive",
+    "survivors_perspectives.synth.generate",
+    "survivors_perspectives.cross_country",
+    "survivors_perspectives.robustness",
+)
+#: Libraries whose version can change a replicate's numbers (random streams, test statistics).
+KEY_LIBRARIES: tuple[str, ...] = ("numpy", "pandas", "scipy", "joblib")
 
 ROBUSTNESS_FILE = "robustness.csv"
 REPLICATES_FILE = "robustness_replicates.csv"
@@ -97,16 +113,21 @@ def _rel(path: Path) -> str:
 
 
 def default_source_files() -> list[Path]:
-    """Return the package sources a robustness run depends on (see :data:`SOURCE_PARTS`)."""
-    package = Path(__file__).resolve().parent
-    files: list[Path] = []
-    for part in SOURCE_PARTS:
-        target = package / part
-        if target.is_dir():
-            files += sorted(target.rglob("*.py"))
-        elif target.is_file():
-            files.append(target)
-    return files
+    """Return the package sources a robustness run depends on.
+
+    Those are the files of :data:`KEY_MODULES` and of every package module they import,
+    directly or not.
+    """
+    from survivors_perspectives.notebook_deps import module_closure
+
+    return module_closure(KEY_MODULES)
+
+
+def library_versions() -> str:
+    """Return Python's and :data:`KEY_LIBRARIES`' versions, as part of the cache key."""
+    versions = {"python": platform.python_version()}
+    versions |= {name: metadata.version(name) for name in KEY_LIBRARIES}
+    return json.dumps(versions, sort_keys=True)
 
 
 def _replicate(
@@ -140,8 +161,9 @@ def run_replicates(
     tests: Sequence[object],
     run_test: RunTest,
     *,
-    n_jobs: int = 2,
+    n_jobs: int | None = None,
     progress: bool = True,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Run every test on every seed's synthetic survey, in parallel with joblib.
 
@@ -156,40 +178,36 @@ def run_replicates(
         Published test specifications; each has an ``id``.
     run_test : callable
         ``run_test(frame, spec) -> TestResult`` (see :mod:`survivors_perspectives.stats`).
-    n_jobs : int
-        Worker processes (joblib's ``n_jobs``; ``1`` runs in this process).
+    n_jobs : int, optional
+        Worker processes (joblib's ``n_jobs``; ``1`` runs in this process); by default this
+        machine's cores. With ``scheduler="local"``, the local cluster's workers.
     progress : bool
         Show a tqdm bar on stderr.
+    scheduler : str, optional
+        A Dask scheduler address (``tcp://host:8786``) or ``"local"``; ``None`` runs here.
 
     Returns
     -------
     DataFrame
         One row per seed and test: ``seed, id, statistic, df, p, n``, sorted by seed and id.
     """
-    tasks = (delayed(_replicate)(seed, generate, tests, run_test) for seed in seeds)
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
+    workers = n_jobs or cluster.default_workers()
     rows: list[dict] = []
-    bar = tqdm(
-        results,
-        total=len(seeds),
-        desc="robustness",
-        unit="seed",
-        file=sys.stderr,
-        disable=not progress,
-    )
-    for chunk in bar:
-        rows += chunk
+    with cluster.joblib_backend(scheduler, workers) as jobs:
+        tasks = (delayed(_replicate)(seed, generate, tests, run_test) for seed in seeds)
+        results = Parallel(n_jobs=jobs, return_as="generator")(tasks)
+        bar = tqdm(
+            results,
+            total=len(seeds),
+            desc="robustness",
+            unit="seed",
+            file=sys.stderr,
+            disable=not progress,
+        )
+        for chunk in bar:
+            rows += chunk
     frame = pd.DataFrame(rows, columns=["seed", "id", "statistic", "df", "p", "n"])
     return frame.sort_values(["seed", "id"], kind="stable").reset_index(drop=True)
-
-
-def _published_significant(p_reported: str) -> bool:
-    text = str(p_reported).strip()
-    if text.startswith("<"):
-        return float(text[1:]) <= ALPHA
-    if text.startswith(">"):
-        return False
-    return float(text) < ALPHA
 
 
 def summarise(replicates: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
@@ -207,9 +225,11 @@ def summarise(replicates: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame
                 f"robustness: test id {test_id!r} is not in the published reference table"
             )
         ref = published.loc[test_id]
-        significant = _published_significant(ref["p_reported"])
-        reached = (group["p"] < ALPHA) == significant
-        close = (group["statistic"] - ref["statistic"]).abs() <= CLOSE * ref["statistic"]
+        reported_significant = published_significant(ref["p_reported"])
+        reached = group["p"].map(significant) == reported_significant
+        close = (group["statistic"] - ref["statistic"]).abs() <= STATISTIC_TOLERANCE * ref[
+            "statistic"
+        ]
         rows.append(
             {
                 "id": test_id,
@@ -217,7 +237,7 @@ def summarise(replicates: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame
                 "published_statistic": ref["statistic"],
                 "published_df": ref["df"],
                 "published_p": ref["p_reported"],
-                "published_significant": significant,
+                "published_significant": reported_significant,
                 "replicates": len(group),
                 "share_same_conclusion": float(reached.mean()),
                 "share_close_statistic": float(close.mean()),
@@ -244,8 +264,9 @@ def robustness(
     out_dir: Path | str = paths.DERIVED,
     n_seeds: int = DEFAULT_SEEDS,
     key: str | None = None,
-    n_jobs: int = 2,
+    n_jobs: int | None = None,
     progress: bool = True,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Return the robustness summary, from the cache when its key matches, else by running.
 
@@ -260,26 +281,30 @@ def robustness(
     n_seeds : int
         Number of generator seeds.
     key : str, optional
-        Cache key; by default :func:`input_key` over the seeds, the reference files and
-        :func:`default_source_files`.
-    n_jobs : int
-        joblib worker processes.
+        Cache key; by default :func:`input_key` over the seeds, the reference files,
+        :func:`default_source_files` and :func:`library_versions`.
+    n_jobs : int, optional
+        joblib worker processes (default: this machine's cores).
     progress : bool
         Show a progress bar on stderr.
+    scheduler : str, optional
+        Dask scheduler address or ``"local"`` (see :func:`run_replicates`).
     """
     from survivors_perspectives.reference import reference_paths
 
     out_dir = Path(out_dir)
     seeds = seeds_for(n_seeds)
     if key is None:
-        key = input_key(seeds, reference_paths(), default_source_files())
+        key = input_key(seeds, reference_paths(), default_source_files(), library_versions())
     summary_path = out_dir / ROBUSTNESS_FILE
     key_path = out_dir / KEY_FILE
     if summary_path.is_file() and key_path.is_file() and key_path.read_text().strip() == key:
         # Newer than its prerequisites, so make sees the table as up to date after a cache hit.
         summary_path.touch()
         return pd.read_csv(summary_path, dtype={"published_df": str, "published_p": str})
-    replicates = run_replicates(seeds, generate, tests, run_test, n_jobs=n_jobs, progress=progress)
+    replicates = run_replicates(
+        seeds, generate, tests, run_test, n_jobs=n_jobs, progress=progress, scheduler=scheduler
+    )
     summary = summarise(replicates, reference)
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_csv(replicates, out_dir / REPLICATES_FILE)

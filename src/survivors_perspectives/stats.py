@@ -4,8 +4,11 @@ The 2022 report tests country (and gender) differences with Pearson chi-square t
 independence and one-way ANOVAs, and prints only the statistic, its degrees of freedom and p.
 An auditor also needs to know how large a difference is (Cramér's V, eta squared, each with a
 confidence interval), whether the test's assumptions held (small expected counts, unequal
-variances) and which countries differ from which. Every number here comes from scipy or
-statsmodels; this module only prepares the data, chooses the call and collects the answers.
+variances) and which countries differ from which. Every number here comes from scipy (1.16 or
+later, which has Welch's ANOVA and the Benjamini-Hochberg adjustment); this module only
+prepares the data, chooses the call and collects the answers. The few formulas written out
+here (Holm, the Welch degrees of freedom, eta squared from a noncentrality) are checked in
+the tests against answers computed by statsmodels.
 
 Rows with a missing value in a column a test involves are dropped before testing: in this
 survey a missing answer almost always means the question was skipped by design (skip logic),
@@ -22,9 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 from scipy import stats as sps
-from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.oneway import anova_oneway as _sm_anova_oneway
-from statsmodels.stats.oneway import confint_effectsize_oneway
+
+from survivors_perspectives.printed_values import significant
 
 #: Below this expected count the chi-square approximation is doubtful (Cochran's rule).
 MIN_EXPECTED = 5.0
@@ -261,13 +263,18 @@ def eta_squared_ci(
 ) -> tuple[float, float]:
     """Confidence interval for eta squared by inverting the noncentral F (Steiger 2004).
 
-    Computed by :func:`statsmodels.stats.oneway.confint_effectsize_oneway`; a lower
-    noncentrality limit that would be negative (a small F) is set to 0.
+    The noncentrality limits come from :func:`scipy.special.ncfdtrinc`; each limit
+    ``lambda`` becomes ``lambda / (lambda + N)`` with ``N = df1 + df2 + 1`` (statsmodels'
+    ``confint_effectsize_oneway``, whose answers the tests hold this to). A limit that
+    would be negative (a small F, where no noncentrality reaches the tail) is 0.
     """
-    with np.errstate(divide="ignore", invalid="ignore"):  # a zero limit divides by zero
-        res = confint_effectsize_oneway(f_stat, df, alpha=1 - confidence)
-    low, high = (float(x) for x in np.nan_to_num(np.asarray(res.eta2, dtype=float), nan=0.0))
-    return max(low, 0.0), max(high, 0.0)
+    df1, df2 = df
+    tail = (1 - confidence) / 2
+    with np.errstate(invalid="ignore"):
+        limits = special.ncfdtrinc(df1, df2, [1 - tail, tail], f_stat)
+    limits = np.clip(np.nan_to_num(np.asarray(limits, dtype=float), nan=0.0), 0.0, None)
+    low, high = (float(x) for x in limits / (limits + (df1 + df2 + 1)))
+    return low, high
 
 
 def anova_oneway(
@@ -288,7 +295,7 @@ def anova_oneway(
     eta2 = f * df[0] / (f * df[0] + df[1])
     spread = levene_median(frame, value, group)
     note = f"Brown-Forsythe p = {spread.p:.4f}"
-    if spread.p < 0.05:
+    if significant(spread.p):
         welch = welch_anova(frame, value, group)
         note += f"; unequal variances, Welch F = {welch.statistic:.3f}, p = {welch.p:.4f}"
     return TestResult(
@@ -320,10 +327,14 @@ def levene_median(frame: pd.DataFrame, value: str, group: str) -> TestResult:
 
 
 def welch_anova(frame: pd.DataFrame, value: str, group: str) -> TestResult:
-    """Welch's ANOVA, which does not assume equal variances (statsmodels)."""
+    """Welch's ANOVA, which does not assume equal variances.
+
+    F and p from :func:`scipy.stats.f_oneway` with ``equal_var=False``; scipy does not
+    return the denominator degrees of freedom, so they are computed here (Welch 1951).
+    """
     samples = list(_groups(frame, value, group).values())
-    res = _sm_anova_oneway(samples, use_var="unequal", welch_correction=True)
-    df1, df2 = (float(d) for d in res.df)
+    res = sps.f_oneway(*samples, equal_var=False)
+    df1, df2 = len(samples) - 1, _welch_denominator_df(samples)
     return TestResult(
         "welch_anova",
         float(res.statistic),
@@ -336,28 +347,50 @@ def welch_anova(frame: pd.DataFrame, value: str, group: str) -> TestResult:
     )
 
 
-def adjust_family(p_values: Sequence[float], method: str = "holm") -> np.ndarray:
-    """Adjust a family of p-values for multiple comparisons (statsmodels ``multipletests``).
+def _welch_denominator_df(samples: Sequence[np.ndarray]) -> float:
+    """Denominator degrees of freedom of Welch's ANOVA."""
+    n = np.array([len(s) for s in samples], dtype=float)
+    weights = n / np.array([np.var(s, ddof=1) for s in samples])
+    share = weights / weights.sum()
+    k = len(samples)
+    return float((k**2 - 1) / (3 * np.sum((1 - share) ** 2 / (n - 1))))
 
-    ``method`` is any method ``multipletests`` knows, e.g. ``holm`` (controls the
-    family-wise error rate) or ``fdr_bh`` (Benjamini-Hochberg, the false discovery rate).
-    Missing p-values stay missing and are not counted in the family.
+
+def _bonferroni(p: np.ndarray) -> np.ndarray:
+    return np.minimum(p * len(p), 1.0)
+
+
+#: The adjustments :func:`adjust_family` knows, by the names statsmodels gave them.
+ADJUSTMENTS = {
+    "holm": lambda p: _holm(p),
+    "bonferroni": _bonferroni,
+    "fdr_bh": lambda p: sps.false_discovery_control(p, method="bh"),
+    "fdr_by": lambda p: sps.false_discovery_control(p, method="by"),
+}
+
+
+def adjust_family(p_values: Sequence[float], method: str = "holm") -> np.ndarray:
+    """Adjust a family of p-values for multiple comparisons.
+
+    ``method`` is one of :data:`ADJUSTMENTS`: ``holm`` (controls the family-wise error
+    rate), ``bonferroni``, ``fdr_bh`` (Benjamini-Hochberg, the false discovery rate, from
+    :func:`scipy.stats.false_discovery_control`) or ``fdr_by``. Missing p-values stay
+    missing and are not counted in the family.
     """
+    if method not in ADJUSTMENTS:
+        raise ValueError(
+            f"adjust_family: unknown method {method!r}; expected one of {sorted(ADJUSTMENTS)}"
+        )
     p = np.asarray(p_values, dtype=float)
     adjusted = np.full_like(p, np.nan)
     present = ~np.isnan(p)
     if present.any():
-        adjust = _holm if method == "holm" else lambda q: multipletests(q, method=method)[1]
-        adjusted[present] = adjust(p[present])
+        adjusted[present] = ADJUSTMENTS[method](p[present])
     return adjusted
 
 
 def _holm(p: np.ndarray) -> np.ndarray:
-    """Holm's step-down adjustment, as statsmodels computes it.
-
-    Done here because statsmodels' Holm branch calls ``gc.collect()`` on every call, which
-    costs some 80 ms in a notebook holding figures and frames (0.9 s of one chapter).
-    """
+    """Holm's step-down adjustment (the answers of statsmodels' ``multipletests``)."""
     order = np.argsort(p, kind="mergesort")
     steps = p[order] * np.arange(len(p), 0, -1)
     adjusted = np.empty_like(p)

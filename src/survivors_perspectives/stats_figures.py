@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure as MplFigure
 
 from survivors_perspectives import plots
+from survivors_perspectives.printed_values import STATISTIC_TOLERANCE, significant
 
 
 def _short(test_id: str) -> str:
@@ -33,7 +34,7 @@ def effect_sizes(recomputed: pd.DataFrame) -> plots.Figure:
     for ax, (measure, sub) in zip(axes, groups, strict=True):
         y = np.arange(len(sub))
         colours = np.where(
-            sub["p_adjusted"] < 0.05, plots.OKABE_ITO["blue"], plots.OKABE_ITO["grey"]
+            sub["p_adjusted"].map(significant), plots.OKABE_ITO["blue"], plots.OKABE_ITO["grey"]
         )
         ax.hlines(y, sub["effect_ci_low"], sub["effect_ci_high"], colors=colours, linewidth=2)
         ax.scatter(sub["effect_size"], y, c=colours, zorder=3, s=22)
@@ -72,10 +73,18 @@ def robustness_spread(replicates: pd.DataFrame, summary: pd.DataFrame) -> plots.
     )
     ax.set_yticks(np.arange(1, len(order) + 1), [_short(i) for i in order], fontsize=8)
     ax.axvline(1.0, color="black", linestyle="--", linewidth=1)
-    ax.axvspan(0.8, 1.2, color=plots.OKABE_ITO["sky blue"], alpha=0.12, linewidth=0)
+    ax.axvspan(
+        1 - STATISTIC_TOLERANCE,
+        1 + STATISTIC_TOLERANCE,
+        color=plots.OKABE_ITO["sky blue"],
+        alpha=0.12,
+        linewidth=0,
+    )
     ax.set_xlabel("statistic on a synthetic replicate / published statistic")
     seeds = int(summary["replicates"].max())
-    inside = float(((data["ratio"] - 1).abs() <= 0.2).groupby(data["id"]).mean().median())
+    inside = float(
+        ((data["ratio"] - 1).abs() <= STATISTIC_TOLERANCE).groupby(data["id"]).mean().median()
+    )
     return plots.Figure(
         fig,
         caption=f"Spread of each test's statistic over {seeds} generator seeds, relative to the "

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -50,6 +51,7 @@ __all__ = [
     "Table",
     "complementary_cells",
     "count_table",
+    "frame_table",
     "published_cells",
     "small_cells",
     "stack_tables",
@@ -116,11 +118,15 @@ class Table:
         """Return the table as self-contained HTML (inline styles, no external assets)."""
         data = self.data.copy()
         data.index.name = self.index_name or data.index.name
+        names = [None if n is None else str(n) for n in data.index.names]
         styler = data.style.set_caption(html.escape(self.label))
         if self.hidden is not None or self.published is not None:
             styler = styler.set_td_classes(self._classes())
         if not self.show_index:
             styler = styler.hide(axis="index")
+            names = []
+        # The index's names go in the header row's corner, not in a row of their own.
+        styler = styler.hide(axis="index", names=True)
         styler = styler.set_table_attributes('class="sp-table"').set_table_styles(
             [
                 {"selector": "caption", "props": "caption-side: top; font-weight: bold;"},
@@ -131,7 +137,7 @@ class Table:
         )
         # Styler makes random element ids by default; fixed ids keep builds byte-identical.
         styler.set_uuid("t" + hashlib.sha256(self.label.encode("utf-8")).hexdigest()[:10])
-        body = styler.to_html()
+        body = header_corner(styler.to_html(), names)
         if self.note:
             body += f'<p class="sp-table-note">{html.escape(self.note)}</p>'
         # A wide table scrolls inside its frame: focusable and named, so a keyboard can scroll it.
@@ -145,6 +151,32 @@ class Table:
 
     def __repr__(self) -> str:
         return f"<{self.label}>"
+
+
+_CORNER = re.compile(r'<th class="blank(?: level\d+)?" >&nbsp;</th>')
+_EMPTY_HEADER = re.compile(r"<th([^>]*)>(?:&nbsp;|\s*)</th>")
+
+
+def header_corner(table_html: str, names: list[str | None]) -> str:
+    """Return Styler HTML with no empty header cell: index names in the corner, else a ``td``.
+
+    Styler puts the index's name in a header row of its own, with an empty header cell
+    over every column, and leaves the corner above the row headers as an empty header cell.
+    A screen reader announces each empty header cell as a nameless header (axe-core's
+    ``empty-table-header``) and a reader sees a blank row. Given the rendering with the
+    names row hidden, this writes each index level's name into its corner cell (as a column
+    header) and turns every header cell still empty into a plain data cell.
+    """
+    corners = iter(enumerate(names))
+
+    def corner(match: re.Match) -> str:
+        level, name = next(corners)
+        if name:
+            return f'<th class="index_name level{level}" scope="col">{html.escape(name)}</th>'
+        return match.group(0)
+
+    named = _CORNER.sub(corner, table_html, count=len(names))
+    return _EMPTY_HEADER.sub(r"<td\1></td>", named)
 
 
 SUPPRESSION_NOTE = (
@@ -406,6 +438,38 @@ def stack_tables(parts: Mapping[str, Table], *, caption: str, note: str = "") ->
     if hidden.to_numpy().any():
         note = f"{note} {SUPPRESSION_NOTE}".strip()
     return Table(data=data, caption=caption, hidden=hidden, published=published, note=note)
+
+
+def frame_table(output: object, *, caption: str, note: str = "") -> Table:
+    """Return a computed frame (or series, or styler) as a captioned :class:`Table`.
+
+    For frames a chapter or lesson shows as they are: values that are not counts of people
+    to suppress (or already suppressed). Numbers are shown as the auditors' tables show them
+    (integers as integers, no ``nan``: :func:`survivors_perspectives.auditor_tables.format_auto`),
+    with as many decimals in a column of decimals as its longest value needs; text is kept
+    whole.
+    """
+    from pandas.io.formats.style import Styler
+
+    from survivors_perspectives.auditor_tables import format_auto
+
+    frame = output.data if isinstance(output, Styler) else output
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            f"frame_table {caption!r}: expected a pandas frame, series or styler, "
+            f"found {type(output).__name__}"
+        )
+    shown = frame.map(lambda v: v if isinstance(v, str) else format_auto(v))
+    for column in frame.columns[[pd.api.types.is_float_dtype(t) for t in frame.dtypes]]:
+        # One number of decimals per column, so the decimal points line up (22.0 under 12.1).
+        places = max((len(t.partition(".")[2]) for t in shown[column]), default=0)
+        shown[column] = [
+            t if pd.isna(v) else f"{v:.{places}f}"
+            for v, t in zip(frame[column], shown[column], strict=True)
+        ]
+    return value_table(shown, caption=caption, note=note)
 
 
 def value_table(

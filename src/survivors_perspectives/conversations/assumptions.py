@@ -174,6 +174,41 @@ ASSUMED_COUNTS: dict[str, Assumption] = {
     ),
 }
 
+
+@dataclass(frozen=True)
+class GroupFact:
+    """Who, by gender, a theme is about in one country, where the report makes it clear.
+
+    Facts at group level only ("the participant in Mexico who withdrew a complaint was a
+    young woman"): the generator gives the theme's count in that country to participants
+    of that gender and to no one else. Never more than one fact per theme and country, and
+    nothing that ties several facts to one real participant.
+    """
+
+    theme: str
+    country: str
+    gender: str
+    reason: str
+
+
+#: Group-level facts the report states about who experienced what.
+GROUP_FACTS: tuple[GroupFact, ...] = (
+    GroupFact(
+        "complaint_withdrawn",
+        "Mexico",
+        "female",
+        "the report describes the Mexican participant who withdrew her complaint as a young "
+        "woman; the only young man in Mexico must not carry it",
+    ),
+    GroupFact(
+        "medical_examiner_revictimising",
+        "Mexico",
+        "female",
+        "the report describes the Mexican participant hurt by a medical examiner as a young woman",
+    ),
+)
+
+
 #: How conversations were arranged where the report is silent.
 ARRANGEMENT_ASSUMPTIONS: dict[str, str] = {
     "pre_meeting": "in person, except where the report says pre-meetings were remote",

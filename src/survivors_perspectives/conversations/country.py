@@ -12,13 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from survivors_perspectives.conversations import schema
+from survivors_perspectives.conversations.disclosed import is_published, shown_count, shown_size
 from survivors_perspectives.conversations.measures import PUBLISHED_CONVERSATIONS
 from survivors_perspectives.conversations.tables import (
     ROUTE_LABELS,
     published_theme_cells,
 )
 from survivors_perspectives.countries import COUNTRIES, check_country
-from survivors_perspectives.disclosure.policy import SUPPRESSED, WITHHELD, count_allowed, is_small
 
 #: Countries of the study without conversations, with the reason in our own words.
 _NO_CONVERSATIONS: dict[str, str] = {
@@ -37,26 +37,65 @@ def no_conversations_reason(country: str) -> str | None:
     return _NO_CONVERSATIONS.get(country)
 
 
-def _cell(count: int, size: int, published: bool) -> str:
-    """Format one count as "n of N", hiding 1-4 unless published.
+#: Caption of each table of the section (the country's name follows).
+CAPTIONS: dict[str, str] = {
+    "profile": "Who took part in the conversations",
+    "arrangements": "How the conversations were arranged",
+    "themes": "Themes coded in the conversations",
+    "disclosure_routes": "How situations came to light",
+}
+
+
+def caption(key: str, country: str) -> str:
+    """Return the caption a table of the section carries (also where its ledger says it is)."""
+    return f"{CAPTIONS.get(key, key)}, {country} (synthetic records)"
+
+
+def _cell(where: str, rows: pd.DataFrame, people: pd.DataFrame, published: bool) -> str:
+    """Format one count as "n of N", hiding 1-4 unless published, and record it.
 
     "6 of 7" would say that one participant was not coded so: a count whose complement in
     the group is 1 to 4 is withheld too (the disclosure policy's complement rule).
     """
-    if count_allowed(count, size, published=published):
-        shown = str(count)
-    else:
-        shown = SUPPRESSED if is_small(count) else WITHHELD
-    return f"{shown} of {size}"
+    size = shown_size(f"{where} (its base)", people, published=_size_published(people))
+    return f"{shown_count(where, rows, people, published=published)} of {size}"
 
 
-def _profile(people: pd.DataFrame) -> pd.DataFrame:
-    """Who took part: numbers by gender and age ranges."""
-    size = len(people)
-    rows = [
-        ("Participants (synthetic records)", str(size)),
-        ("Young women", _cell(int((people["gender"] == "female").sum()), size, True)),
-        ("Young men", _cell(int((people["gender"] == "male").sum()), size, True)),
+def _size_published(people: pd.DataFrame) -> bool:
+    country = people["country"].iloc[0] if len(people) else None
+    return is_published(people, country=country)
+
+
+def _where(key: str, country: str, row: str, column: str) -> str:
+    return f"table '{caption(key, country)}', row '{row}', column '{column}'"
+
+
+def _profile(people: pd.DataFrame, country: str) -> pd.DataFrame:
+    """Who took part: numbers by gender and age ranges.
+
+    A gender's count is shown when small only where the report published that very count
+    (Mexico's one young man), matched by what it counts, not by its value.
+    """
+    size = shown_size(
+        _where("profile", country, "Participants (synthetic records)", "Value"),
+        people,
+        published=_size_published(people),
+    )
+    genders = [("Young women", "female"), ("Young men", "male")]
+    rows = [("Participants (synthetic records)", str(size))]
+    rows += [
+        (
+            label,
+            _cell(
+                _where("profile", country, label, "Value"),
+                people[people["gender"] == gender],
+                people,
+                is_published(people, country=country, gender=gender),
+            ),
+        )
+        for label, gender in genders
+    ]
+    rows += [
         (
             "Age at the conversation",
             f"{people['age_at_conversation'].min()} to {people['age_at_conversation'].max()}",
@@ -71,7 +110,6 @@ def _profile(people: pd.DataFrame) -> pd.DataFrame:
 
 def _arrangements(people: pd.DataFrame, published: set[tuple[str, str]], country: str):
     """How the conversations were arranged."""
-    size = len(people)
     rows = [
         ("One-on-one conversation", "conversation_format", "one_on_one"),
         ("Held in hybrid form", "conversation_mode", "hybrid"),
@@ -81,7 +119,16 @@ def _arrangements(people: pd.DataFrame, published: set[tuple[str, str]], country
         ("Purpose explained to family first", "family_explanation_required", 1),
     ]
     table = [
-        (label, _cell(int((people[col] == value).sum()), size, (col, country) in published))
+        (
+            label,
+            _cell(
+                _where("arrangements", country, label, "Participants"),
+                people[(people[col] == value).to_numpy(bool)],
+                people,
+                (col, country) in published
+                or is_published(people, column=col, value=value, country=country),
+            ),
+        )
         for label, col, value in rows
     ]
     return pd.DataFrame(table, columns=["Arrangement", "Participants"]).set_index("Arrangement")
@@ -91,19 +138,23 @@ def _themes(
     people: pd.DataFrame, codebook: pd.DataFrame, published: set[tuple[str, str]], country: str
 ) -> pd.DataFrame:
     """Every theme coded at least once in the country, by family."""
-    size = len(people)
     rows = []
     for theme in codebook.itertuples(index=False):
-        count = int(people[theme.theme_id].sum())
-        if count == 0:
+        coded = people[(people[theme.theme_id] == 1).to_numpy(bool)]
+        if coded.empty:
             continue
-        is_published = (theme.theme_id, country) in published
+        theme_published = (theme.theme_id, country) in published
         rows.append(
             {
                 "Family": theme.family,
                 "Theme": theme.label,
-                "Participants": _cell(count, size, is_published),
-                "Published count": "yes" if is_published else "no",
+                "Participants": _cell(
+                    _where("themes", country, theme.label, "Participants"),
+                    coded,
+                    people,
+                    theme_published,
+                ),
+                "Published count": "yes" if theme_published else "no",
             }
         )
     return pd.DataFrame(rows, columns=["Family", "Theme", "Participants", "Published count"])
@@ -111,9 +162,16 @@ def _themes(
 
 def _routes(people: pd.DataFrame, published: set[tuple[str, str]], country: str) -> pd.DataFrame:
     """How situations came to light, where participants described it."""
-    size = len(people)
     rows = [
-        (label, _cell(int(people[col].sum()), size, (col, country) in published))
+        (
+            label,
+            _cell(
+                _where("disclosure_routes", country, label, "Participants"),
+                people[(people[col] == 1).to_numpy(bool)],
+                people,
+                (col, country) in published,
+            ),
+        )
         for col, label in ROUTE_LABELS.items()
         if int(people[col].sum()) > 0
     ]
@@ -154,7 +212,7 @@ def conversation_tables_for_country(
     # Themes and arrangement columns alike: (column, country) cells the report published.
     published = published_theme_cells(frame, published_path)
     return {
-        "profile": _profile(people),
+        "profile": _profile(people, country),
         "arrangements": _arrangements(people, published, country),
         "themes": _themes(people, codebook, published, country),
         "disclosure_routes": _routes(people, published, country),

@@ -6,13 +6,18 @@ plots.Figure` so each figure carries a caption and alt text and renders to ident
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.patches import Rectangle
 
 from survivors_perspectives.disclosure.policy import SUPPRESSED, WITHHELD, is_small
-from survivors_perspectives.plots import OKABE_ITO, Figure, new_figure
+from survivors_perspectives.plots import OKABE_ITO, Figure, new_figure, spread_labels
+
+#: Characters per line of a label between two stages of the flow figure.
+INNER_LABEL_CHARACTERS = 22
 
 
 def theme_heatmap(counts: pd.DataFrame, sizes: pd.Series, hidden: pd.DataFrame) -> Figure:
@@ -60,10 +65,23 @@ def theme_heatmap(counts: pd.DataFrame, sizes: pd.Series, hidden: pd.DataFrame) 
     )
 
 
-def cooccurrence_heatmap(matrix: pd.DataFrame, labels: pd.Series) -> Figure:
-    """Show how often two themes were coded for the same participant (lower triangle)."""
+def cooccurrence_heatmap(
+    matrix: pd.DataFrame,
+    labels: pd.Series,
+    shown: pd.DataFrame | None = None,
+    hidden: pd.DataFrame | None = None,
+) -> Figure:
+    """Show how often two themes were coded for the same participant (lower triangle).
+
+    ``shown`` and ``hidden`` (from :func:`..tables.shown_cooccurrence`) give each cell's
+    text and the cells to leave uncoloured, so neither the number nor the colour reveals a
+    hidden count; without them every count is written.
+    """
     named = matrix.rename(index=labels, columns=labels)
     upper = np.triu(np.ones_like(named.to_numpy(), dtype=bool), k=1)
+    if hidden is not None:
+        upper = upper | hidden.to_numpy(bool)
+    annot = True if shown is None else shown.rename(index=labels, columns=labels)
     size = 1.5 + 0.38 * len(named)
     fig, ax = new_figure(width=size + 1.5, height=size)
     sns.heatmap(
@@ -71,12 +89,23 @@ def cooccurrence_heatmap(matrix: pd.DataFrame, labels: pd.Series) -> Figure:
         ax=ax,
         mask=upper,
         cmap="Purples",
-        annot=True,
-        fmt="d",
+        annot=annot,
+        fmt="d" if shown is None else "",
         cbar_kws={"label": "Participants coded with both"},
         linewidths=0.5,
         linecolor="white",
     )
+    if hidden is not None:
+        for row, col in zip(*np.nonzero(np.tril(hidden.to_numpy(bool))), strict=True):
+            ax.text(
+                col + 0.5,
+                row + 0.5,
+                shown.iloc[row, col],
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="#555555",
+            )
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.grid(False)
@@ -86,7 +115,14 @@ def cooccurrence_heatmap(matrix: pd.DataFrame, labels: pd.Series) -> Figure:
         caption="How often barriers to disclosure were coded together (all countries, synthetic)",
         alt=(
             f"Lower-triangle heatmap of {len(named)} themes; each cell counts participants "
-            "coded with both themes, the diagonal counts each theme alone."
+            "coded with both themes, the diagonal counts each theme alone"
+            + (
+                ""
+                if hidden is None
+                else f"; cells of one to four people are blank and marked {SUPPRESSED}, "
+                f"cells withheld to protect them blank and marked {WITHHELD}"
+            )
+            + "."
         ),
     )
 
@@ -109,7 +145,9 @@ def _band(ax, x0, x1, y0, y1, height, colour) -> None:
     ax.fill_between(xs, bottom, bottom + height, color=colour, alpha=0.45, linewidth=0)
 
 
-def disclosure_flow(flows: pd.DataFrame, stages: dict[str, list[str]]) -> Figure:
+def disclosure_flow(
+    flows: pd.DataFrame, stages: dict[str, list[str]], labels: dict | None = None
+) -> Figure:
     """Draw an alluvial diagram of the pathways in :func:`..tables.disclosure_pathways`.
 
     Parameters
@@ -118,6 +156,9 @@ def disclosure_flow(flows: pd.DataFrame, stages: dict[str, list[str]]) -> Figure
         One row per combination of stages with a ``participants`` count.
     stages
         Stage column -> category order, left to right.
+    labels
+        ``(stage, category) -> count as shown`` (:func:`..tables.flow_stage_labels`, which
+        hides counts of one to four); the exact count when omitted.
     """
     columns = list(stages)
     gap = 1.5
@@ -144,25 +185,38 @@ def disclosure_flow(flows: pd.DataFrame, stages: dict[str, list[str]]) -> Figure
             )
             cursor_left[a] += n
             cursor_right[b] += n
+    placed = []
     for stage_index, column in enumerate(columns):
+        stage_labels = []
         for label, (bottom, top) in spans[column].items():
             ax.add_patch(
                 Rectangle((stage_index - width / 2, bottom), width, top - bottom, color="#333333")
             )
             align = "right" if stage_index == 0 else "left"
             offset = -width if stage_index == 0 else width
-            ax.text(
-                stage_index + offset,
-                (bottom + top) / 2,
-                f"{label} ({int(top - bottom)})",
-                ha=align,
-                va="center",
-                fontsize=8,
-                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1},
+            # Inner stages' labels sit between two bars: wrapped so they end before the next.
+            shown = (labels or {}).get((column, label), int(top - bottom))
+            text = f"{label} ({shown})"
+            if 0 < stage_index < len(columns) - 1:
+                text = textwrap.fill(text, INNER_LABEL_CHARACTERS)
+            stage_labels.append(
+                ax.text(
+                    stage_index + offset,
+                    (bottom + top) / 2,
+                    text,
+                    ha=align,
+                    va="center",
+                    fontsize=8,
+                    bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1},
+                )
             )
+        placed.append(stage_labels)
     ax.set_xlim(-1.3, len(columns) - 1 + 1.3)
     ax.invert_yaxis()
     ax.axis("off")
+    # Small blocks side by side would put their labels on top of each other.
+    for stage_labels in placed:
+        spread_labels(ax, stage_labels)
     return Figure(
         fig,
         caption=(

@@ -231,6 +231,63 @@ def _column_problems(raw: pd.DataFrame, themes: list[str], path: Path | str) -> 
     return problems
 
 
+#: What each fixed column holds, for the data package (``table_schema``).
+FIELD_DESCRIPTIONS: dict[str, str] = {
+    "participant_id": "Record identifier; 'SYN-' marks a synthetic record.",
+    "record_type": "Whether the record is synthetic or real.",
+    "status": "Whether the young person took part or declined.",
+    "decline_reason": "Why an invitee declined, where known (empty for participants).",
+    "country": "Country where the conversation was held.",
+    "gender": "The young person's gender.",
+    "age_at_conversation": "Age at the conversation, in years.",
+    "age_first_targeted": "Age when first targeted, in years.",
+    "conversation_format": "One-to-one or in a small group.",
+    "conversation_mode": "In person or hybrid.",
+    "pre_meeting": "How the preparatory meeting was held.",
+    "venue": "Where the conversation took place.",
+    "family_present": "1 when a family member was present, else 0.",
+    "family_explanation_required": "1 when the family had to be told the purpose, else 0.",
+}
+
+
+def table_schema(codebook: Path | str = CODEBOOK) -> dict:
+    """Return the Table Schema of a conversations file: the fixed columns, then each theme.
+
+    The same allowed values and ranges as the validator (none of the categories is an
+    ordered scale); theme columns are 0/1 with the codebook's label and definition.
+    """
+    book = load_codebook(codebook)
+    fields: list[dict] = []
+    for name in BASE_COLUMNS:
+        field: dict = {"name": name, "description": FIELD_DESCRIPTIONS[name]}
+        if name in ALLOWED or name == "country":
+            levels = list(ALLOWED.get(name, STUDY_COUNTRIES))
+            field.update(type="string", categories=levels, categoriesOrdered=False)
+            field["constraints"] = {"enum": levels}
+        elif name in ("age_at_conversation", "age_first_targeted"):
+            low, high = AGE_AT_CONVERSATION if name == "age_at_conversation" else AGE_FIRST_TARGETED
+            field.update(type="integer", constraints={"minimum": low, "maximum": high})
+        elif name == "participant_id":
+            field.update(type="string", constraints={"required": True, "unique": True})
+        else:
+            field.update(type="integer", constraints={"enum": [0, 1]})
+        if name in ("participant_id", "record_type", "status", "country", "gender"):
+            field.setdefault("constraints", {})["required"] = True
+        fields.append(field)
+    for theme in book.itertuples():
+        fields.append(
+            {
+                "name": theme.theme_id,
+                "title": theme.label,
+                "description": f"{theme.definition} (theme family: {theme.family}; 1 when it "
+                "came up, 0 when it did not, empty for people who declined)",
+                "type": "integer",
+                "constraints": {"enum": [0, 1]},
+            }
+        )
+    return {"fields": fields, "primaryKey": ["participant_id"], "missingValues": [""]}
+
+
 def _schema(themes: Iterable[str]) -> pa.DataFrameSchema:
     """Build the pandera schema for the typed frame (types, ranges, allowed values)."""
     # Imported here: a notebook reading a stored validated frame never needs pandera (0.3 s).

@@ -29,7 +29,7 @@ import pandas as pd
 
 from survivors_perspectives import paths
 from survivors_perspectives.conversations import schema
-from survivors_perspectives.conversations.assumptions import ASSUMED_COUNTS
+from survivors_perspectives.conversations.assumptions import ASSUMED_COUNTS, GROUP_FACTS
 from survivors_perspectives.conversations.measures import (
     PUBLISHED_CONVERSATIONS,
     Count,
@@ -208,6 +208,14 @@ def _target_for(targets: _Targets, theme: str, country: str) -> tuple[int, dict[
     if total is None:
         assumption = ASSUMED_COUNTS.get(theme)
         total = assumption.counts.get(country, 0) if assumption else 0
+    fact = next((f for f in GROUP_FACTS if f.theme == theme and f.country == country), None)
+    if fact is not None and not by_gender:
+        by_gender = {fact.gender: total}
+    elif fact is not None and set(by_gender) != {fact.gender}:
+        raise GenerationError(
+            f"group fact for {theme} in {country} ({fact.gender}) contradicts the published "
+            f"counts by gender {dict(sorted(by_gender.items()))}"
+        )
     return total, by_gender
 
 

@@ -262,8 +262,12 @@ class _Population:
         return [self.relation_entries[row][0] for row, dual in marginals if abs(dual) > 1e-9]
 
 
-def audit_entries(entries: Iterable[Entry]) -> AuditResult:
-    """Audit ledger entries from any number of pages; see the module docstring."""
+def audit_entries(entries: Iterable[Entry], *, explain: bool = True) -> AuditResult:
+    """Audit ledger entries from any number of pages; see the module docstring.
+
+    ``explain=False`` leaves out which numbers pin each leak (a linear program over the
+    whole population per leak): for a page kit that only needs to know what leaks.
+    """
     start = time.perf_counter()
     entries = list(entries)
     inconsistent = [
@@ -323,7 +327,7 @@ def audit_entries(entries: Iterable[Entry]) -> AuditResult:
             protected -= before - len(narrow)
         for members, (low, high) in narrow:
             target = model.sum_over(members)
-            why = model.witnesses(target, 1) + model.witnesses(target, -1)
+            why = model.witnesses(target, 1) + model.witnesses(target, -1) if explain else []
             places = tuple(dict.fromkeys(place(e) for e in shown_at[members]))
             pinned = tuple(
                 sorted({place(e) for e in why if e.kind != PARTITION and place(e) not in places})

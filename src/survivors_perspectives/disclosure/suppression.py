@@ -12,6 +12,7 @@ checked together by :mod:`.audit`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping
 
 import pandas as pd
@@ -24,6 +25,7 @@ from survivors_perspectives.disclosure.policy import (
     SMALL_MAX,
     SMALL_MIN,
     SUPPRESSED,
+    WITHHELD,
 )
 
 Cell = tuple[Hashable, Hashable]
@@ -156,6 +158,8 @@ def table_intervals(
         if total and totals_known:
             return float(values.loc[cell]), float(values.loc[cell])
         shown = str(display.loc[cell])
+        if shown == WITHHELD:
+            return 0.0, math.inf
         return REVEALED.get(shown, (float(values.loc[cell]), float(values.loc[cell])))
 
     for cell in inner:
@@ -165,13 +169,44 @@ def table_intervals(
             system.add({position[cell]: 1 for cell in cells}, *known(total, True))
     if total_row is not None and total_col is not None:
         system.add({j: 1 for j in range(len(inner))}, *known((total_row, total_col), True))
-    hidden = [cell for cell in inner if str(display.loc[cell]) in REVEALED]
+    hidden = [cell for cell in inner if str(display.loc[cell]) in (*REVEALED, WITHHELD)]
     found = attack.intervals(system, [{position[cell]: 1} for cell in hidden])
     return dict(zip(hidden, found, strict=True))
 
 
-def _display(values: pd.DataFrame, primary: pd.DataFrame, mask: pd.DataFrame) -> pd.DataFrame:
-    return values.astype(str).mask(mask, COMPLEMENTARY).mask(primary, SUPPRESSED)
+def _display(
+    values: pd.DataFrame,
+    primary: pd.DataFrame,
+    mask: pd.DataFrame,
+    blank: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    shown = values.astype(str).mask(mask, COMPLEMENTARY).mask(primary, SUPPRESSED)
+    return shown if blank is None else shown.mask(blank, WITHHELD)
+
+
+def _blank_lines(
+    values: pd.DataFrame,
+    mask: pd.DataFrame,
+    blank: pd.DataFrame,
+    cell: Cell,
+    total_row: Hashable | None,
+    total_col: Hashable | None,
+) -> bool:
+    """Show every hidden cell of ``cell``'s lines as withheld; True if anything changed.
+
+    The last resort of secondary suppression, for a line with nothing left to hide (its
+    total known from another table, its other cells hidden or zero): a withheld cell
+    reveals no range, so the line's hidden cells share its total in any proportion.
+    """
+    changed = False
+    for cells, total in _lines(values, total_row, total_col):
+        if cell not in cells:
+            continue
+        for other in [*cells, total]:
+            if mask.loc[other] and not blank.loc[other]:
+                blank.loc[other] = True
+                changed = True
+    return changed
 
 
 def suppress_counts(
@@ -216,8 +251,9 @@ def suppress_counts(
     if not lines or not primary.to_numpy().any():
         return _display(values, primary, mask), mask
     stuck: set[Cell] = set()
+    blank = pd.DataFrame(False, index=values.index, columns=values.columns)
     while True:
-        display = _display(values, primary, mask)
+        display = _display(values, primary, mask, blank)
         narrow = [
             cell
             for cell, (lo, hi) in table_intervals(
@@ -239,7 +275,11 @@ def suppress_counts(
                 if partner is not None:
                     break
         if partner is None:
-            stuck.add(cell)
+            # Nothing left to hide beside it: the markers themselves give it away ("<5"
+            # is 1 to 4, "x" five or more), so its lines say only "withheld" from now on.
+            blanked = _blank_lines(values, mask, blank, cell, total_row, total_col)
+            if not blanked:
+                stuck.add(cell)
             continue
         mask.loc[partner] = True
 

@@ -1,7 +1,10 @@
-"""The report's 19 statistical tests, as data, so any module can recompute them.
+"""The design of the report's 19 statistical tests, so any module can recompute them.
 
 Each entry names the reference-table row it reproduces, the kind of test, the survey
-columns involved and the respondents it covers. ``frame_for_test`` turns a survey frame into
+columns involved, the respondents it covers and the variables it crosses. This is the one
+description of the tests' design; their published values (statistic, printed df, printed p)
+are read from the reference table (``data/reference/published_statistics.csv``), never
+written here again. ``frame_for_test`` turns a survey frame into
 the frame the test runs on (subset, or the boys/girls answers stacked for the four
 forms-of-abuse tests), so a caller does::
 
@@ -30,10 +33,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..printed_values import ANOVA, CHI2
 from .schema import ASKED_IF
-
-CHI2 = "chi2_independence"
-ANOVA = "anova_oneway"
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,14 @@ class PublishedTest:
         For the forms-of-abuse tests: ``"all_respondents"`` stacks ``boys_form_<x>`` and
         ``girls_form_<x>`` into ``child_gender`` / ``form``.
     df : tuple of int
-        Degrees of freedom as we read them (see the module notes).
-    statistic : float
-        Published statistic, for quick reference (the reference table is authoritative).
-    p_reported : str
-        Published p-value as printed.
+        Degrees of freedom the design gives, as we read the footnotes (see the module notes;
+        the printed df are in the reference table).
+    crosses : (str, str)
+        The report's variables the test crosses, as keys of ``audit.FACTORS``; for an ANOVA
+        the first is ``""`` (the numeric answer) and the second the grouping. The audit checks
+        the printed df against them.
+    description : str
+        What the test compares, with its footnote.
     """
 
     id: str
@@ -71,8 +75,7 @@ class PublishedTest:
     subset: str = "everyone"
     stack: str | None = None
     df: tuple[int, ...] = ()
-    statistic: float = float("nan")
-    p_reported: str = ""
+    crosses: tuple[str, str] = ("", "")
     description: str = ""
 
     @property
@@ -80,13 +83,8 @@ class PublishedTest:
         """Return the two columns the test uses, in (row, col) or (value, group) order."""
         return (self.row, self.col) if self.kind == CHI2 else (self.value, self.group)
 
-    @property
-    def significant(self) -> bool:
-        """Whether the report's p-value is below 0.05."""
-        return float(self.p_reported.lstrip("<=").strip()) < 0.05
 
-
-def _chi2(id_, row, col, df, stat, p, desc, subset="everyone", stack=None):
+def _chi2(id_, row, col, df, crosses, desc, subset="everyone", stack=None):
     return PublishedTest(
         id_,
         CHI2,
@@ -95,13 +93,12 @@ def _chi2(id_, row, col, df, stat, p, desc, subset="everyone", stack=None):
         subset=subset,
         stack=stack,
         df=df,
-        statistic=stat,
-        p_reported=p,
+        crosses=crosses,
         description=desc,
     )
 
 
-def _anova(id_, value, group, df, stat, p, desc, subset="everyone"):
+def _anova(id_, value, group, df, desc, subset="everyone"):
     return PublishedTest(
         id_,
         ANOVA,
@@ -109,20 +106,18 @@ def _anova(id_, value, group, df, stat, p, desc, subset="everyone"):
         group=group,
         subset=subset,
         df=df,
-        statistic=stat,
-        p_reported=p,
+        crosses=("", "country"),
         description=desc,
     )
 
 
-def _form(key, stat):
+def _form(key):
     return _chi2(
         f"forms_of_abuse.{key}.by_child_gender.chi2",
         "child_gender",
         "form",
         (1,),
-        stat,
-        "<0.001",
+        ("encountered", "child_gender"),
         f"supported children in cases of {key.replace('_', ' ')}, boys vs girls",
         stack=f"all_respondents:{key}",
     )
@@ -134,8 +129,7 @@ PUBLISHED_TESTS: tuple[PublishedTest, ...] = (
         "country",
         "gender",
         (10,),
-        25.645,
-        "0.004",
+        ("gender", "country"),
         "respondent gender by country (fn 23)",
     ),
     _chi2(
@@ -143,8 +137,7 @@ PUBLISHED_TESTS: tuple[PublishedTest, ...] = (
         "organisation_type",
         "age_band",
         (6,),
-        14.605,
-        "0.024",
+        ("age", "org_type"),
         "age band by organisation type (fn 24)",
     ),
     _chi2(
@@ -152,8 +145,7 @@ PUBLISHED_TESTS: tuple[PublishedTest, ...] = (
         "country",
         "location",
         (10,),
-        26.817,
-        "0.003",
+        ("location", "country"),
         "organisation location by country (fn 25)",
     ),
     _chi2(
@@ -161,8 +153,7 @@ PUBLISHED_TESTS: tuple[PublishedTest, ...] = (
         "organisation_type",
         "service_individual_counselling",
         (2,),
-        10.147,
-        "0.006",
+        ("offered", "org_type"),
         "one-on-one counselling offered, by organisation type (fn 26)",
     ),
     _chi2(
@@ -170,8 +161,7 @@ PUBLISHED_TESTS: tuple[PublishedTest, ...] = (
         "organisation_type",
         "service_sexual_health",
         (2,),
-        16.046,
-        "<0.001",
+        ("offered", "org_type"),
         "sexual health support offered, by organisation type (fn 27)",
     ),
     _chi2(
@@ -179,8 +169,7 @@ PUBLISHED_TESTS: tuple[PublishedTest, ...] = (
         "organisation_type",
         "service_reintegration",
         (2,),
-        9.468,
-        "0.009",
+        ("offered", "org_type"),
         "reintegration support offered, by organisation type (fn 28)",
     ),
     _chi2(
@@ -188,8 +177,7 @@ PUBLISHED_TESTS: tuple[PublishedTest, ...] = (
         "gender",
         "service_individual_counselling",
         (2,),
-        7.627,
-        "0.022",
+        ("offered", "gender"),
         "one-on-one counselling provided, by respondent gender (fn 29)",
     ),
     _anova(
@@ -197,8 +185,6 @@ PUBLISHED_TESTS: tuple[PublishedTest, ...] = (
         "caseload_exploitation_pct",
         "country",
         (5, 407),
-        1.978,
-        "0.81",
         "caseload share with sexual exploitation, by country (fn 31; F = 1.978 gives p = 0.08)",
     ),
     _anova(
@@ -206,8 +192,6 @@ PUBLISHED_TESTS: tuple[PublishedTest, ...] = (
         "caseload_online_pct",
         "country",
         (5, 394),
-        4.657,
-        "<0.001",
         "online share of sexual exploitation cases, by country (fn 32; 400 answered)",
     ),
     _anova(
@@ -215,8 +199,6 @@ PUBLISHED_TESTS: tuple[PublishedTest, ...] = (
         "boys_online_pct",
         "country",
         (5, 303),
-        2.628,
-        "0.024",
         "online share of cases with boys, by country (fn 33; df printed 5,3034)",
         subset="supported_boys",
     ),
@@ -225,8 +207,6 @@ PUBLISHED_TESTS: tuple[PublishedTest, ...] = (
         "girls_offender_female_pct",
         "country",
         (5, 312),
-        2.073,
-        "0.069",
         "share of female offenders in online cases with girls, by country (fn 34)",
         subset="girls_online",
     ),
@@ -235,8 +215,7 @@ PUBLISHED_TESTS: tuple[PublishedTest, ...] = (
         "country",
         "boys_exchange",
         (20,),
-        52.120,
-        "<0.001",
+        ("exchange_form", "country"),
         "most common form of exchange for boys, by country (fn 38)",
         subset="boys_online",
     ),
@@ -245,22 +224,20 @@ PUBLISHED_TESTS: tuple[PublishedTest, ...] = (
         "country",
         "girls_exchange",
         (20,),
-        92.520,
-        "<0.001",
+        ("exchange_form", "country"),
         "most common form of exchange for girls, by country (fn 39)",
         subset="girls_online",
     ),
-    _form("grooming", 29.421),
-    _form("csam", 25.161),
-    _form("live_streaming", 41.626),
-    _form("self_generated", 46.058),
+    _form("grooming"),
+    _form("csam"),
+    _form("live_streaming"),
+    _form("self_generated"),
     _chi2(
         "scenarios.gender_flipped.by_country.chi2",
         "country",
         "scenario_gender_reversed",
         (10,),
-        26.567,
-        "0.003",
+        ("scenario_answer", "country"),
         "gender-reversed scenario answer, by country (fn 47)",
     ),
     _chi2(
@@ -268,8 +245,7 @@ PUBLISHED_TESTS: tuple[PublishedTest, ...] = (
         "country",
         "scenario_viewer_offence",
         (10,),
-        37.200,
-        "<0.001",
+        ("scenario_answer", "country"),
         "viewer scenario answer, by country (fn 48)",
     ),
 )

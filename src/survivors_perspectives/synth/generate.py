@@ -28,8 +28,16 @@ from .raking import (
     round_rows,
     tilted_table,
 )
-from .sliders import anova_f, band_values, beta_values, correlated_key, stratified_positions
+from .sliders import (
+    anova_f,
+    band_values,
+    beta_values,
+    correlated_key,
+    heap_values,
+    stratified_positions,
+)
 from .spec import SliderTarget, Spec, SpecError, TableTarget, build_spec, check_spec
+from .structure import ascending_levels, dependence_seed
 
 DEFAULT_SEED = 20220726
 """The seed ``make data`` uses (the date of the experts' roundtable)."""
@@ -43,6 +51,7 @@ class Plan:
     tables: dict  # column -> DataFrame (group x level), published scale
     sliders: dict  # column -> dict of parameters
     statistics: dict  # test id -> statistic of the calibrated base table
+    seeds: dict  # column -> seed table of its declared joint dependence
 
 
 # --------------------------------------------------------------------------------------
@@ -139,7 +148,8 @@ def _plan_bands(s: SliderTarget, sizes: pd.Series) -> dict:
         return anova_f(values, grp)
 
     try:
-        strength = 0.0 if s.f is None else bisect(f_of, s.f, 0.0, 6.0, what)
+        unpublished = 1.0 if s.pattern else 0.0  # declared country variation, no statistic
+        strength = unpublished if s.f is None else bisect(f_of, s.f, 0.0, 6.0, what)
         table = tilted_table(rows, cols, pattern, strength)
     except (CalibrationError, AllocationError) as err:
         raise SpecError(f"{what}: {err}") from None
@@ -228,7 +238,13 @@ def build_plan(spec: Spec) -> Plan:
             sliders[s.column] = _plan_beta(s, sizes, positive)
         if s.test_id:
             stats[s.test_id] = sliders[s.column]["statistic"]
-    return Plan(spec, tables, sliders, stats)
+    seeds = {}
+    structure = spec.structure
+    for dep in structure.dependences if structure is not None else ():
+        first = {t.column: t for t in spec.tables}[dep.given].totals
+        second = {t.column: t for t in spec.tables}[dep.column].totals
+        seeds[dep.column] = dependence_seed(dep, first, second)
+    return Plan(spec, tables, sliders, stats, seeds)
 
 
 # --------------------------------------------------------------------------------------
@@ -250,13 +266,75 @@ def _mask(frame: dict, subset: str, n: int) -> np.ndarray:
     raise SpecError(f"unknown subset {subset!r}")
 
 
-def _assign_table(rng, frame: dict, column: str, by: str, mask: np.ndarray, table: pd.DataFrame):
+class _Latent:
+    """Per-respondent latent factors of the declared structure (a Gaussian copula)."""
+
+    def __init__(self, rng: np.random.Generator, spec: Spec, n: int):
+        structure = spec.structure
+        self.rng = rng
+        self.loadings = structure.loadings() if structure is not None else {}
+        names = structure.factors() if structure is not None else []
+        self.index = {name: i for i, name in enumerate(names)}
+        self.factors = rng.standard_normal((n, len(names))) if names else np.zeros((n, 0))
+
+    def key(self, column: str, mask: np.ndarray | None = None) -> np.ndarray | None:
+        """Latent score of ``column`` for the respondents in ``mask`` (None: no structure)."""
+        loads = self.loadings.get(column)
+        if not loads:
+            return None
+        rows = self.factors if mask is None else self.factors[mask]
+        weights = np.zeros(len(self.index))
+        for name, value in loads.items():
+            weights[self.index[name]] = value
+        unique = np.sqrt(max(0.0, 1.0 - float((weights**2).sum())))
+        return rows @ weights + unique * self.rng.standard_normal(len(rows))
+
+
+def _assign_table(
+    rng, frame: dict, column: str, by: str, mask: np.ndarray, table: pd.DataFrame, latent=None
+):
     out = np.full(len(mask), None, dtype=object)
-    out[mask] = assign_counts(rng, frame[by][mask], table)
+    key = latent.key(column, mask) if latent is not None else None
+    if key is not None:
+        table = table.reindex(columns=ascending_levels(column, table.columns))
+    out[mask] = assign_counts(rng, frame[by][mask], table, order_key=key)
     frame[column] = out
 
 
-def _assign_joint(rng, frame: dict, joint, scale: int) -> None:
+def _assign_dependent(rng, frame: dict, t: TableTarget, dep, seed: pd.DataFrame, table, mask):
+    """Assign ``t.column`` given ``dep.given``: per group, a raked joint table with zeros."""
+    given = frame[dep.given][mask]
+    groups = frame[t.by][mask]
+    first_levels, second_levels = list(seed.index), list(seed.columns)
+    counts = {}
+    for g in table.index:
+        in_g = groups == g
+        realised = pd.Series(given[in_g]).value_counts().reindex(first_levels, fill_value=0)
+        rows = realised.to_numpy(dtype=np.int64)
+        cols = table.loc[g, second_levels].to_numpy(dtype=np.int64)
+        if rows.sum() == 0:
+            continue
+        where = f"structure assumption '{dep.name}' in {g}"
+        try:
+            raked = ipf(seed.to_numpy() + 0.0, rows, cols)
+            joint = controlled_round(raked, rows, cols, upper=np.where(seed > 0, np.inf, 0))
+        except (CalibrationError, AllocationError) as err:
+            given_counts = dict(zip(first_levels, rows.tolist(), strict=True))
+            published = dict(zip(second_levels, cols.tolist(), strict=True))
+            raise SpecError(
+                f"{where}: {dep.given} {given_counts} and the published {t.column} "
+                f"{published} cannot meet: {err}"
+            ) from None
+        for i, a in enumerate(first_levels):
+            counts[f"{g}|{a}"] = joint[i]
+    frame_counts = pd.DataFrame.from_dict(counts, orient="index", columns=second_levels)
+    key = np.char.add(np.char.add(groups.astype(str), "|"), given.astype(str))
+    out = np.full(len(mask), None, dtype=object)
+    out[mask] = assign_counts(rng, key, frame_counts)
+    frame[t.column] = out
+
+
+def _assign_joint(rng, frame: dict, joint, scale: int, latent=None) -> None:
     first, second = frame[joint.first], frame[joint.second]
     f_levels = list(joint.first_yes)
     s_levels = list(joint.second_yes)
@@ -275,20 +353,42 @@ def _assign_joint(rng, frame: dict, joint, scale: int) -> None:
     index = [f"{a}|{b}" for a in f_levels for b in s_levels]
     counts = pd.DataFrame({True: yes.ravel(), False: (sizes - yes).ravel()}, index=index)
     counts = counts.loc[counts.sum(axis=1) > 0]
-    frame[joint.column] = assign_counts(rng, key, counts)
+    order = latent.key(joint.column) if latent is not None else None
+    if order is not None:
+        counts = counts.reindex(columns=[False, True])
+    frame[joint.column] = assign_counts(rng, key, counts, order_key=order)
 
 
-def _assign_slider(rng, frame: dict, s: SliderTarget, params: dict, scale: int, n: int):
+def _any_online(frame: dict) -> np.ndarray:
+    return (frame["_boys_online"] == True) | (frame["_girls_online"] == True)  # noqa: E712
+
+
+def _assign_slider(
+    rng, frame: dict, s: SliderTarget, params: dict, scale: int, n: int, latent, heaping
+):
     values = np.full(n, -1, dtype=np.int64)
+    heap = heaping is not None and s.column in heaping.columns
     if s.kind == "bands":
         base = s.subset if s.subset != "girls_online_positive" else "girls_online"
         mask = _mask(frame, base, n)
         table = params["table"] * scale
+        key = latent.key(s.column, mask)
         band = np.full(n, -1, dtype=np.int64)
-        band[mask] = assign_counts(rng, frame[s.group][mask], table, dtype=np.int64)
-        key = np.where(mask, np.char.add(frame[s.group].astype(str), band.astype(str)), "")
-        pos = stratified_positions(rng, key[mask])
+        band[mask] = assign_counts(rng, frame[s.group][mask], table, dtype=np.int64, order_key=key)
+        strata = np.where(mask, np.char.add(frame[s.group].astype(str), band.astype(str)), "")
+        pos = stratified_positions(rng, strata[mask], key)
         values[mask] = band_values(pos, band[mask], s.band_edges)
+        if heap:
+            edges = np.asarray(s.band_edges, dtype=np.int64)[band[mask]]
+            values[mask] = heap_values(
+                rng,
+                values[mask],
+                strata[mask],
+                edges[:, 0],
+                edges[:, 1],
+                heaping.to_ten,
+                heaping.to_five,
+            )
         if s.zero_unless:
             zero = _mask(frame, "supported_girls", n) & ~mask
             values[zero] = 0
@@ -318,12 +418,22 @@ def _assign_slider(rng, frame: dict, s: SliderTarget, params: dict, scale: int, 
             miss[asked] = assign_counts(rng, frame[s.group][asked], miss_counts, dtype=bool)
             positive &= ~miss
         groups = frame[s.group][positive]
-        key = None
+        key = latent.key(s.column, positive)
         if s.pair_with:
             key = correlated_key(rng, frame[s.pair_with][positive].astype(float), s.rho)
+        low = np.full(int(positive.sum()), params["low"], dtype=np.int64)
+        if s.column == "caseload_online_pct":
+            # Rule online_cases_need_online_share: workers with online cases with children
+            # rank above every worker without, so the lowest answers (0) go to the latter.
+            online = _any_online(frame)[positive]
+            key = key + 10.0 * online
+            low = np.maximum(low, online.astype(np.int64))
         pos = stratified_positions(rng, groups, key)
         means = params["means"].reindex(groups).to_numpy()
-        values[positive] = beta_values(pos, means, params["phi"], params["low"])
+        vals = np.maximum(beta_values(pos, means, params["phi"], params["low"]), low)
+        if heap:
+            vals = heap_values(rng, vals, groups, low, 100, heaping.to_ten, heaping.to_five)
+        values[positive] = vals
     frame[s.column] = np.where(values >= 0, values, None)
 
 
@@ -406,13 +516,21 @@ def generate(spec: Spec | None = None, seed: int = DEFAULT_SEED, scale: int = 1)
     counts = np.array([spec.sizes[c] for c in COUNTRIES], dtype=np.int64) * scale
     n = int(counts.sum())
     frame: dict[str, np.ndarray] = {"country": np.repeat(np.array(COUNTRIES, dtype=object), counts)}
+    structure = spec.structure
+    latent = _Latent(rng, spec, n)
     for t in spec.tables:
         mask = _mask(frame, t.subset, n)
-        _assign_table(rng, frame, t.column, t.by, mask, plan.tables[t.column] * scale)
+        table = plan.tables[t.column] * scale
+        dep = structure.dependence_for(t.column) if structure is not None else None
+        if dep is not None:
+            _assign_dependent(rng, frame, t, dep, plan.seeds[t.column], table, mask)
+        else:
+            _assign_table(rng, frame, t.column, t.by, mask, table, latent)
     for j in spec.joint:
-        _assign_joint(rng, frame, j, scale)
+        _assign_joint(rng, frame, j, scale, latent)
+    heaping = structure.heaping if structure is not None else None
     for s in spec.sliders:
-        _assign_slider(rng, frame, s, plan.sliders[s.column], scale, n)
+        _assign_slider(rng, frame, s, plan.sliders[s.column], scale, n, latent, heaping)
     for c in spec.compositions:
         _assign_composition(rng, frame, c, n)
     return _finish(frame, n)

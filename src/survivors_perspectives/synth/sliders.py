@@ -16,6 +16,9 @@ from scipy import stats
 
 from .allocate import largest_remainder
 
+# A flip moves an answer by its step, and the smallest heaping step is 5 points.
+SMALLEST_SHIFT = 5
+
 
 def stratified_positions(
     rng: np.random.Generator | None, groups: np.ndarray, order_key: np.ndarray | None = None
@@ -87,3 +90,61 @@ def correlated_key(rng: np.random.Generator, other: np.ndarray, rho: float) -> n
     ranks = stats.rankdata(other, method="ordinal") - 0.5
     score = stats.norm.ppf(ranks / n)
     return rho * score + np.sqrt(1 - rho**2) * rng.standard_normal(n)
+
+
+def heap_values(
+    rng: np.random.Generator,
+    values: np.ndarray,
+    groups: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    to_ten: float,
+    to_five: float,
+) -> np.ndarray:
+    """Round a share of slider answers to multiples of 10 or 5, keeping group means.
+
+    Each respondent rounds to a multiple of 10 with probability ``to_ten`` and to a multiple
+    of 5 with probability ``to_five`` (heaping, as people answering a slider do), to the
+    nearest multiple within ``[low, high]`` (their band, or 1-100 where 0 would break a
+    rule). Within each group the rounding direction of some answers is then flipped, in
+    order of least movement, until the group's total moved by less than half a step: group
+    means move by a fraction of a point, so published means and F statistics stay put.
+    """
+    values = np.asarray(values, dtype=np.int64).copy()
+    n = len(values)
+    if n == 0:
+        return values
+    low = np.broadcast_to(np.asarray(low, dtype=np.int64), (n,))
+    high = np.broadcast_to(np.asarray(high, dtype=np.int64), (n,))
+    u = rng.random(n)
+    step = np.where(u < to_ten, 10, np.where(u < to_ten + to_five, 5, 1))
+    down = values // step * step
+    up = np.where(down == values, values, down + step)
+    ok_down, ok_up = down >= low, up <= high
+    heaper = (step > 1) & (down != values) & (ok_down | ok_up)
+    closer_up = (up - values) < (values - down)
+    tie = (up - values) == (values - down)
+    go_up = ok_up & (~ok_down | closer_up | (tie & (rng.random(n) < 0.5)))
+    new = np.where(heaper, np.where(go_up, up, down), values)
+    both = heaper & ok_down & ok_up
+    keys, inverse = np.unique(np.asarray(groups), return_inverse=True)
+    for g in range(len(keys)):
+        members = np.flatnonzero(inverse == g)
+        error = int((new[members] - values[members]).sum())
+        flexible = members[both[members]]
+        if error > 0:
+            movable = flexible[new[flexible] == up[flexible]]
+            cost = (values[movable] - down[movable]) - (up[movable] - values[movable])
+        else:
+            movable = flexible[new[flexible] == down[flexible]]
+            cost = (up[movable] - values[movable]) - (values[movable] - down[movable])
+        lower = error > 0  # every movable answer sits on the side the error comes from
+        for i in movable[np.argsort(cost, kind="stable")]:
+            if 2 * abs(error) < SMALLEST_SHIFT:
+                break  # within half the smallest step: the mean cannot get closer
+            shift = (down[i] - up[i]) if lower else (up[i] - down[i])
+            if abs(error + shift) >= abs(error):
+                continue
+            new[i] += shift
+            error += shift
+    return new

@@ -13,14 +13,21 @@ Counts are at the published scale (413 respondents); ``--scale K`` multiplies th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from ..countries import COUNTRIES
+from ..countries import COUNTRIES, slugify
+from ..published_conflicts import (
+    SERVICES_BY_ORG_TYPE,
+    ConflictReadError,
+    published_conflicts,
+    service_offered_by_org_type,
+)
 from ..survey.schema import ASKED_IF, CATEGORIES, COLUMN_BY_NAME
 from .raking import chi2_statistic
+from .structure import Structure, check_structure, country_offsets, country_tilts, default_structure
 
 
 class SpecError(ValueError):
@@ -132,6 +139,7 @@ class Spec:
     joint: tuple
     assumptions: tuple = ()
     conflicts: dict = field(default_factory=dict)
+    structure: Structure | None = None
 
     @property
     def total(self) -> int:
@@ -189,49 +197,12 @@ def count_for_pct(pct: float, base: int, what: str = "target") -> int:
     return round(pct / 100 * base)
 
 
-def _slug(country: str) -> str:
-    return country.lower().replace(" ", "-")
-
-
 def _split(total: int, shares: dict) -> dict:
     """Split ``total`` over levels by shares (largest remainder), keeping level order."""
     from .allocate import largest_remainder
 
     counts = largest_remainder(total, list(shares.values()))
     return dict(zip(shares, (int(c) for c in counts), strict=True))
-
-
-def _search_other(gov: int, ngo: int, sizes: dict, total_pct: float, chi2: float, what: str):
-    """Choose the 'Other' organisations' yes-count for a service offered by org type.
-
-    The report gives government and NGO shares, an overall share and X2(2); the 'Other'
-    group is the only free cell. Prefer counts meeting both the overall share (within one
-    point) and the statistic; otherwise keep the statistic and report the overall share as a
-    conflict. Returns ``(count, conflict_text_or_None)``.
-    """
-    n_gov, n_ngo, n_other = sizes["Government"], sizes["NGO"], sizes["Other"]
-    total = n_gov + n_ngo + n_other
-    best = None
-    for x in range(n_other + 1):
-        table = [[gov, n_gov - gov], [ngo, n_ngo - ngo], [x, n_other - x]]
-        stat = chi2_statistic(np.array(table))
-        overall = 100 * (gov + ngo + x) / total
-        ok_overall = abs(overall - total_pct) <= 1
-        ok_stat = abs(stat / chi2 - 1) <= 0.1
-        key = (not (ok_overall and ok_stat), not ok_stat, abs(stat / chi2 - 1))
-        if best is None or key < best[0]:
-            best = (key, x, overall, stat)
-    (_, miss_stat, _), x, overall, stat = best
-    conflict = None
-    if miss_stat:
-        raise SpecError(f"{what}: X2(2) = {chi2:g} unreachable with the published shares")
-    if abs(overall - total_pct) > 1:
-        conflict = (
-            f"{what}: the government and NGO shares with X2(2) = {chi2:g} need 'Other' "
-            f"organisations at {x}/{n_other}, giving an overall share of {overall:.1f}% "
-            f"instead of the published {total_pct:g}%; we keep the shares by type and the test"
-        )
-    return x, conflict
 
 
 # --------------------------------------------------------------------------------------
@@ -245,12 +216,11 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         reference = load_reference()
     pub = _Published(reference)
     assumptions: list[Note] = []
-    conflicts: dict[str, str] = {}
 
     def assume(about: str, text: str) -> None:
         assumptions.append(Note(about, text))
 
-    sizes = {c: pub.count(f"sample.completed.count.{_slug(c)}") for c in COUNTRIES}
+    sizes = {c: pub.count(f"sample.completed.count.{slugify(c)}") for c in COUNTRIES}
     n_total = sum(sizes.values())
     tables: list[TableTarget] = []
 
@@ -374,7 +344,7 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "Master's degree or PhD": pub.count("profile.education.masters_phd.count"),
     }
     masters = {
-        c: pub.count_for_pct(f"profile.education.masters_phd.pct.{_slug(c)}", sizes[c])
+        c: pub.count_for_pct(f"profile.education.masters_phd.pct.{slugify(c)}", sizes[c])
         for c in COUNTRIES
     }
     excess = sum(masters.values()) - edu_totals["Master's degree or PhD"]
@@ -453,23 +423,13 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
     )
 
     # --- Services ------------------------------------------------------------------------
-    org_sizes = {
-        "Government": org_totals["Government"],
-        "NGO": org_totals["NGO (no religious affiliation)"],
-        "Other": org_totals["Other"],
-    }
     by_org_yes: dict[str, dict] = {}
-    for col, key in (
-        ("service_individual_counselling", "counselling_individual"),
-        ("service_sexual_health", "sexual_health"),
-        ("service_reintegration", "reintegration"),
-    ):
-        g = pub.count_for_pct(f"services.{key}.pct.government", org_sizes["Government"])
-        n = pub.count_for_pct(f"services.{key}.pct.ngo", org_sizes["NGO"])
-        chi2 = pub(f"services.{key}.by_org_type.chi2")
-        other, conflict = _search_other(g, n, org_sizes, pub(f"services.{key}.pct"), chi2, col)
-        if conflict:
-            conflicts[f"services.{key}.pct"] = conflict
+    for col, key in SERVICES_BY_ORG_TYPE:
+        try:
+            offered, _ = service_offered_by_org_type(reference, key)
+        except ConflictReadError as error:
+            raise SpecError(str(error)) from None
+        g, n, other = offered["Government"], offered["NGO"], offered["Other"]
         by_org_yes[col] = {
             "Government": g,
             "NGO (no religious affiliation)": n,
@@ -496,13 +456,6 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         JointBinaryTarget(
             "service_individual_counselling", "organisation_type", couns_org, "gender", gender_yes
         ),
-    )
-    conflicts["services.counselling_individual.pct.men"] = conflicts[
-        "services.counselling_individual.pct.women"
-    ] = (
-        "38% of 77 men and 54% of 335 women give about 51% overall, while the overall share "
-        "is published as 68% and the shares by organisation type imply 64-68%; we keep the "
-        "gender gap of about 16 points and X2(2) = 7.627, not the two levels"
     )
     assume(
         "counselling by gender",
@@ -748,24 +701,26 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
             {"Same country as the child": n_total - foreign, "Another country": foreign},
         )
     )
-    rel_shares = dict(
-        zip(
-            CATEGORIES["boys_offender_relationship"], (30, 22, 15, 6, 6, 6, 5, 4, 4, 2), strict=True
-        )
-    )
+    rel_levels = CATEGORIES["boys_offender_relationship"]
+    rel_shares = {
+        "boys": dict(zip(rel_levels, (30, 22, 15, 6, 6, 6, 5, 4, 4, 2), strict=True)),
+        "girls": dict(zip(rel_levels, (28, 20, 14, 5, 7, 9, 4, 3, 6, 4), strict=True)),
+    }
     for sex, n_online in (("boys", boys_online), ("girls", girls_online)):
         tables.append(
             TableTarget(
                 f"{sex}_offender_relationship",
                 "country",
-                _split(n_online, rel_shares),
+                _split(n_online, rel_shares[sex]),
                 subset=f"{sex}_online",
             )
         )
     assume(
         "offender relationships",
         "Only the top three are published (parents, other adult relatives, family friends); "
-        "shares 30/22/15% and 2-6% for the other seven options, same for boys and girls.",
+        "boys 30/22/15% and 2-6% for the other seven options; girls 28/20/14%, with more "
+        "boyfriends (9%) and online acquaintances (6%), as girls' cases more often start in "
+        "dating or online contact.",
     )
 
     # --- Exchange and facilitation ---------------------------------------------------------
@@ -940,7 +895,7 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
 
     # --- Government, scenarios, awareness ----------------------------------------------------
     poor_none = {
-        "govt_funding": pub.count_for_pct("government.funding.poor_or_none.pct", n_total),
+        "govt_funding": pub.n("government.funding.poor_or_none.pct"),
         "govt_awareness_raising": pub.count_for_pct(
             "government.awareness_training_advocacy.poor_or_none.pct.max", n_total
         ),
@@ -1043,12 +998,18 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
             },
         )
     )
-    conflicts["awareness.rating.poor.pct"] = (
-        "291 of 413 is 70.5%, printed as 71%; we keep the count (within one point)"
-    )
-    conflicts["caseload.online_share_of_total.one_in_five.exec_summary"] = (
-        "the executive summary rounds the 18% of total caseloads up to 'one in five'; the data "
-        "follow the 18%"
+    try:
+        conflicts = published_conflicts(reference)
+    except ConflictReadError as error:
+        raise SpecError(str(error)) from None
+    structure = default_structure()
+    tables, sliders = _vary_countries(tables, sliders, structure, sizes)
+    assume(
+        "countries on unpublished items",
+        "Items the report does not compare by country get country differences of a declared "
+        "size (see the structure table: log-odds spread "
+        f"{structure.variation.spread:g}, slider means {structure.variation.slider_spread:g} "
+        "points), fixed per item, instead of six identical shares.",
     )
     spec = Spec(
         sizes=sizes,
@@ -1058,9 +1019,38 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         joint=joint,
         assumptions=tuple(assumptions),
         conflicts=conflicts,
+        structure=structure,
     )
     check_spec(spec)
     return spec
+
+
+def _vary_countries(tables: list, sliders: list, structure: Structure, sizes: dict):
+    """Give items without a published country comparison declared country differences."""
+    variation = structure.variation
+    if variation is None:
+        return tables, sliders
+    varied = []
+    for t in tables:
+        if t.by == "country" and t.chi2 is None and not t.pattern and not t.test_id:
+            tilts = country_tilts(
+                t.column, COUNTRIES, list(t.totals), variation.spread, sizes, t.totals
+            )
+            t = replace(t, pattern=tilts, strength=1.0)
+        varied.append(t)
+    varied_sliders = []
+    for s in sliders:
+        if s.group == "country" and s.f is None and s.kind == "bands" and not s.pattern:
+            bands = dict(enumerate(s.band_totals))
+            tilts = country_tilts(s.column, COUNTRIES, list(bands), variation.spread, sizes, bands)
+            s = replace(s, pattern={c: tuple(v.values()) for c, v in tilts.items()})
+        elif s.group == "country" and s.f is None and s.kind == "beta" and s.means:
+            offsets = country_offsets(
+                s.column, COUNTRIES, variation.slider_spread, [sizes[c] for c in COUNTRIES]
+            )
+            s = replace(s, means={c: s.means[c] + offsets[c] for c in s.means})
+        varied_sliders.append(s)
+    return varied, varied_sliders
 
 
 def _three(total: int, yes: int, share_no: float) -> dict:
@@ -1190,6 +1180,8 @@ def check_spec(spec: Spec) -> None:
     for t in (*spec.tables, *spec.sliders):
         if t.subset not in known:
             raise SpecError(f"target {t.column!r}: unknown subset {t.subset!r}")
+    if spec.structure is not None:
+        check_structure(spec.structure, spec)
 
 
 def assumptions_table(spec: Spec) -> pd.DataFrame:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from survivors_perspectives.disclosure.policy import SMALL_MAX, SMALL_MIN
+
 from . import conversations_release, risk, utility
 from .synthesise import DEFAULT_SEED, MIN_LEAF, synthesise_survey
 
@@ -166,10 +168,11 @@ def _risk_rows(
     rare, present, records = risk.rare_combinations(twin, real)
     add(
         "rare_combinations_present",
-        f"real combinations of 1-{risk.RARE} people found in the twin ({records} twin records)",
+        f"real combinations of {SMALL_MIN}-{SMALL_MAX} people found in the twin "
+        f"({records} twin records)",
         present,
         rare,
-        f"real combinations of 1-{risk.RARE} people",
+        f"real combinations of {SMALL_MIN}-{SMALL_MAX} people",
     )
     main, control = _rare_excess(half_twin, split)
     measures["rare_combination_excess"] = main - control

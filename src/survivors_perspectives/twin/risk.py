@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from survivors_perspectives.disclosure.policy import is_small
 from survivors_perspectives.survey.schema import COLUMNS
 
 from .distance import encode_pair, nearest
@@ -63,8 +64,6 @@ LINK_VIEWS: tuple[tuple[str, ...], tuple[str, ...]] = (
 #: Columns fixed by a singling-out predicate, and how many predicates are tried.
 SINGLING_OUT_COLUMNS = 4
 SINGLING_OUT_ATTACKS = 300
-#: Small counts: a combination of quasi-identifiers shared by this many people or fewer.
-RARE = 4
 
 ANSWERS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind != "id")
 RANGES: dict[str, float] = {
@@ -177,12 +176,16 @@ def disco(twin: pd.DataFrame, real: pd.DataFrame, target: str) -> tuple[float, f
 
 
 def rare_combinations(twin: pd.DataFrame, real: pd.DataFrame) -> tuple[int, int, int]:
-    """Count the real quasi-identifier combinations of 1 to ``RARE`` people the twin shows.
+    """Count the real quasi-identifier combinations of 1 to 4 people the twin shows.
+
+    A combination that few people share is a small count in the disclosure rule's sense
+    (``disclosure.policy.is_small``, ``SMALL_MIN`` to ``SMALL_MAX`` people): the book would
+    not show it, so a twin must not carry it either.
 
     Returns (such combinations, how many appear in the twin, twin records carrying one).
     """
     real_counts = _keys(real, QUASI_IDENTIFIERS).value_counts()
-    rare = set(real_counts.index[real_counts <= RARE])
+    rare = set(real_counts.index[real_counts.map(is_small).to_numpy(dtype=bool)])
     twin_keys = _keys(twin, QUASI_IDENTIFIERS)
     present = rare & set(twin_keys)
     return len(rare), len(present), int(twin_keys.isin(present).sum())

@@ -27,10 +27,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from survivors_perspectives import fidelity
-from survivors_perspectives.cross_country import ALPHA, recompute_published
+from survivors_perspectives.cross_country import recompute_published
+from survivors_perspectives.printed_values import (
+    APPROXIMATE_TOLERANCE,
+    p_from_statistic,
+    significant,
+)
 from survivors_perspectives.survey.published_tests import TESTS_BY_ID
 
 from .units import UNITS, encode_unit
@@ -85,15 +89,16 @@ def _agreement(row, real: pd.DataFrame) -> tuple[bool, float]:
         overlap = interval_overlap((low, high), _wilson(row.twin / 100, n))
         return bool(low * 100 - 1e-9 <= row.twin <= high * 100 + 1e-9), overlap
     if row.unit == "mean_percent":
-        return bool(abs(row.twin - row.real) <= fidelity.APPROXIMATE_TOLERANCE), float("nan")
+        return bool(abs(row.twin - row.real) <= APPROXIMATE_TOLERANCE), float("nan")
     if row.unit == "count" and row.topic != "conversations":
         n = float(len(real)) if row.scope == "all" else float((real["country"] == row.scope).sum())
         spread = Z95 * np.sqrt(max(row.real * (1 - row.real / n), 0.0)) if n else 0.0
         return bool(abs(row.twin - row.real) <= spread + 1e-9), float("nan")
     if row.unit == "statistic":
         test = TESTS_BY_ID[row.id]
-        law = sps.chi2(*test.df) if test.kind == "chi2_independence" else sps.f(*test.df)
-        return bool((law.sf(row.twin) < ALPHA) == (law.sf(row.real) < ALPHA)), float("nan")
+        twin_p = p_from_statistic(test.kind, row.twin, test.df)
+        real_p = p_from_statistic(test.kind, row.real, test.df)
+        return significant(twin_p) == significant(real_p), float("nan")
     return bool(row.twin == row.real), float("nan")
 
 
@@ -154,7 +159,7 @@ def tests_beside(reference: pd.DataFrame, real: pd.DataFrame, twin: pd.DataFrame
                 "twin_p": b["p"],
                 "real_effect": a["effect_size"],
                 "twin_effect": b["effect_size"],
-                "same_conclusion": bool((a["p"] < ALPHA) == (b["p"] < ALPHA)),
+                "same_conclusion": significant(a["p"]) == significant(b["p"]),
                 "ci_overlap": interval_overlap(
                     (a["effect_ci_low"], a["effect_ci_high"]),
                     (b["effect_ci_low"], b["effect_ci_high"]),
