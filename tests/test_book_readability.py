@@ -40,6 +40,7 @@ SOURCED_CHAPTERS = [
     "course/tests_and_effect_sizes.html",
     "course/disclosure_control.html",
     "course/synthetic_data.html",
+    "chapters/twin_release.html",
 ]
 #: Pages about abuse or survivors: each opens with the one content note.
 ABOUT_ABUSE = [
@@ -54,6 +55,19 @@ ABOUT_ABUSE = [
 
 def _soup(relative: str) -> BeautifulSoup:
     return BeautifulSoup((HTML / relative).read_text(encoding="utf-8"), "html.parser")
+
+
+@built
+def test_no_page_shows_a_python_object_instead_of_its_content():
+    """An output that renders nothing falls back to its repr (an empty Markdown object showed
+    as "<IPython.core.display.Markdown object>" five times on the release page)."""
+    shown = {}
+    for page in sorted(HTML.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        found = re.findall(r"&lt;[\w.]+ object(?: at 0x[0-9a-f]+)?&gt;|<[\w.]+ object at 0x", text)
+        if found:
+            shown[str(page.relative_to(HTML))] = found[:3]
+    assert shown == {}
 
 
 # --- formatting rules, on frames with known answers ---------------------------------------------

@@ -12,6 +12,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import subprocess
 
 import numpy as np
@@ -21,6 +22,7 @@ import pytest
 from survivors_perspectives import paths
 from survivors_perspectives.conversations import synth as conversations_synth
 from survivors_perspectives.conversations.schema import load_conversations
+from survivors_perspectives.plots import Numbering
 from survivors_perspectives.survey import load_survey
 from survivors_perspectives.survey.load import validate_survey
 from survivors_perspectives.synth.write import to_text
@@ -397,9 +399,24 @@ def test_release_page_states(standin_files, tmp_path, released):
     page = report.load_page(str(survey), str(released[2]))
     assert page.state == report.ASSESSED
     assert "passed all 12 thresholds" in report.status(page).data
-    html = report.risk_table(page).data + report.tests_table(page).data
-    assert "DiSCO" in html and "same conclusion" in html
+    numbering = Numbering()
+    shown = [*report.gate_tables(page, numbering), *report.risk_tables(page, numbering)]
+    shown += report.tests_tables(page, numbering)
+    html = "".join(item._repr_html_() for item in shown)
+    assert "DiSCO" in html and "Same conclusion" in html
+    captions = re.findall(r"<caption[^>]*>(Table \d+): ", html)
+    assert captions == ["Table 1", "Table 2", "Table 3", "Table 4"]
+    assert html.count('class="sp-provenance"') == 4
+    assert "assessment/risk.csv" in html and "assessment/disclosure.csv" in html
+    # a measure shows in words, its name in the code on hover
+    assert 'title="exact_matches"' in html and ">exact_matches<" not in html
     assert "19 published tests" in report.utility_summary(page).data
+    for state in (synthetic, waiting):
+        pending = report.gate_tables(state) + report.risk_tables(state)
+        assert [type(p).__name__ for p in pending] == ["Markdown", "Markdown"]
+        assert all(p.data.strip() for p in pending)
+        assert report.utility_summary(state).data.strip()
+        assert report.tests_tables(state) == report.figures_tables(state) == []
     assert report.checklist().data.count("☐") == len(report.CHECKLIST)
 
 

@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import HTML, Markdown
+from IPython.display import Markdown
 
-from survivors_perspectives.tables import value_table
+from survivors_perspectives import auditor_tables, provenance
+from survivors_perspectives.auditor_tables import AuditorTable
+from survivors_perspectives.plots import Numbering
+from survivors_perspectives.provenance import Sourced
 
-from . import conversations_release
+from . import conversations_release, gate
 from .gate import THRESHOLDS
 from .inputs import synthetic_reason
 
@@ -110,81 +113,141 @@ def status(page: ReleasePage) -> Markdown:
     )
 
 
-def _html(table) -> HTML:
-    """Show a table of words left-aligned (the book's tables right-align numbers)."""
-    return HTML(table.to_html().replace("text-align: right;", "text-align: left;"))
-
-
 def _number(value: float) -> str:
     if pd.isna(value):
         return "–"
     return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
 
 
-def thresholds_table() -> HTML:
+def _pending(page: ReleasePage, what: str) -> Markdown:
+    """Say where a section's tables will be, instead of an empty output."""
+    if page.state == SYNTHETIC:
+        return Markdown(f"*On real data, {what} appear here once a twin has been assessed.*")
+    return Markdown(f"*{what[0].upper()}{what[1:]} appear here once `make twin` has run.*")
+
+
+def _sourced(
+    shown: list[AuditorTable], func, page: ReleasePage, names: tuple[str, ...], numbering
+) -> list[Sourced]:
+    """Each table with its number and its Made-by line (the assessment files it was read from)."""
+    folder = Path(page.twin_dir) / "assessment"
+    files = [folder / f"{name}.csv" for name in names]
+    return [provenance.attach(table, func, *files, numbering=numbering) for table in shown]
+
+
+_LABEL = {t.measure: t.label for t in THRESHOLDS}
+_HOVER_NOTE = "Hover over a measure for its name in survivors_perspectives.twin.gate."
+
+
+def thresholds_table(numbering: Numbering | None = None) -> Sourced:
     """Show the gate's declared thresholds with their reasons (in every state)."""
     frame = pd.DataFrame(
         [
             {
                 "measure": t.measure,
-                "what is measured": t.label,
+                "label": t.label,
                 "threshold": f"{t.sign} {t.limit:g}",
-                "why": t.reason,
+                "reason": t.reason,
             }
             for t in THRESHOLDS
         ]
     )
-    return _html(value_table(frame, caption="The release gate: thresholds and reasons"))
+    shown = auditor_tables.table(
+        frame,
+        [("label", "What is measured"), ("threshold", "Threshold"), ("reason", "Why")],
+        caption="The release gate: thresholds and reasons",
+        note=_HOVER_NOTE,
+        hover="measure",
+        sortable=False,
+    )
+    return provenance.attach(shown, thresholds_table, gate.__file__, numbering=numbering)
 
 
-def gate_table(page: ReleasePage) -> HTML | Markdown:
+def gate_tables(page: ReleasePage, numbering: Numbering | None = None) -> list:
     """Show the twin's value of every gated measure beside its threshold."""
     if page.state != ASSESSED:
-        return Markdown("")
-    gate = page.tables["gate"]
+        return [_pending(page, "the twin's value on every gated measure")]
+    gate_ = page.tables["gate"]
     frame = pd.DataFrame(
         {
-            "measure": gate["measure"],
-            "value": gate["value"].map(_number),
-            "threshold": gate["sign"] + " " + gate["limit"].map("{:g}".format),
-            "verdict": gate["passed"].map({True: "passed", False: "OVER THRESHOLD"}),
+            "measure": gate_["measure"],
+            "label": gate_["measure"].map(_LABEL).fillna(gate_["measure"]),
+            "value": gate_["value"].map(_number),
+            "threshold": gate_["sign"] + " " + gate_["limit"].map("{:g}".format),
+            "verdict": gate_["passed"].astype(bool).map({True: "passed", False: "OVER THRESHOLD"}),
         }
     )
-    return HTML(value_table(frame, caption="The twin against the release gate").to_html())
+    shown = auditor_tables.table(
+        frame,
+        [
+            ("label", "Measure"),
+            ("value", "Twin", "auto"),
+            ("threshold", "Threshold"),
+            ("verdict", "Verdict"),
+        ],
+        caption="The twin against the release gate",
+        note=_HOVER_NOTE,
+        hover="measure",
+        sortable=False,
+    )
+    return _sourced([shown], gate_tables, page, ("gate",), numbering)
 
 
-def risk_table(page: ReleasePage) -> HTML | Markdown:
+def risk_tables(page: ReleasePage, numbering: Numbering | None = None) -> list:
     """Every disclosure-risk measure on the twin beside the same measure on the real data."""
     if page.state != ASSESSED:
-        return Markdown("")
+        return [_pending(page, "the twin's disclosure-risk measures beside the real data's")]
     risk = page.tables["risk"]
     frame = pd.DataFrame(
         {
-            "measure": risk["label"],
+            "measure": risk["measure"],
+            "label": risk["label"],
             "twin": risk["twin"].map(_number),
-            "real data (baseline)": risk["real"].map(_number),
-            "baseline is": risk["baseline"],
+            "real": risk["real"].map(_number),
+            "baseline": risk["baseline"],
         }
     )
     disclosure = page.tables["disclosure"]
     answers = pd.DataFrame(
         {
-            "sensitive answer": disclosure["answer"],
-            "why sensitive": disclosure["why_sensitive"],
-            "DiSCO (twin), %": disclosure["disco"].map(_number),
-            "DiO (real data), %": disclosure["dio"].map(_number),
+            "answer": disclosure["answer"],
+            "why": disclosure["why_sensitive"],
+            "disco": disclosure["disco"].map(_number),
+            "dio": disclosure["dio"].map(_number),
         }
     )
-    return HTML(
-        _html(value_table(frame, caption="Disclosure risk: twin beside the real data")).data
-        + _html(value_table(answers, caption="Attribute disclosure per sensitive answer")).data
-    )
+    shown = [
+        auditor_tables.table(
+            frame,
+            [
+                ("label", "Measure"),
+                ("twin", "Twin", "auto"),
+                ("real", "Real data (baseline)", "auto"),
+                ("baseline", "Baseline is"),
+            ],
+            caption="Disclosure risk: twin beside the real data",
+            hover="measure",
+            sortable=False,
+        ),
+        auditor_tables.table(
+            answers,
+            [
+                ("answer", "Sensitive answer"),
+                ("why", "Why sensitive"),
+                ("disco", "DiSCO (twin), %", "auto"),
+                ("dio", "DiO (real data), %", "auto"),
+            ],
+            caption="Attribute disclosure per sensitive answer",
+            sortable=False,
+        ),
+    ]
+    return _sourced(shown, risk_tables, page, ("risk", "disclosure"), numbering)
 
 
 def utility_summary(page: ReleasePage) -> Markdown:
     """Say the utility in sentences: figures agreeing, tests keeping their conclusion, S_pMSE."""
     if page.state != ASSESSED:
-        return Markdown("")
+        return _pending(page, "the twin's utility, in figures and tests,")
     figures = page.tables["figures"]
     tests = page.tables["tests"]
     survey = figures[figures["topic"] != "conversations"]
@@ -208,60 +271,81 @@ def utility_summary(page: ReleasePage) -> Markdown:
     )
 
 
-def tests_table(page: ReleasePage) -> HTML | Markdown:
+def tests_tables(page: ReleasePage, numbering: Numbering | None = None) -> list:
     """Every published test on the real data and on the twin."""
     if page.state != ASSESSED:
-        return Markdown("")
+        return []
     tests = page.tables["tests"]
     frame = pd.DataFrame(
         {
             "test": tests["description"],
-            "statistic (real / twin)": tests["real_statistic"].map(_number)
+            "statistic": tests["real_statistic"].map(_number)
             + " / "
             + tests["twin_statistic"].map(_number),
-            "p (real / twin)": tests["real_p"].map("{:.3f}".format)
+            "p": tests["real_p"].map("{:.3f}".format)
             + " / "
             + tests["twin_p"].map("{:.3f}".format),
-            "effect (real / twin)": tests["real_effect"].map("{:.2f}".format)
+            "effect": tests["real_effect"].map("{:.2f}".format)
             + " / "
             + tests["twin_effect"].map("{:.2f}".format),
-            "same conclusion": tests["same_conclusion"].map({True: "yes", False: "no"}),
-            "CI overlap": tests["ci_overlap"].map("{:.2f}".format),
+            "same": tests["same_conclusion"].astype(bool).map({True: "yes", False: "no"}),
+            "overlap": tests["ci_overlap"].map("{:.2f}".format),
         }
     )
-    return _html(value_table(frame, caption="The published tests, real data and twin"))
+    shown = auditor_tables.table(
+        frame,
+        [
+            ("test", "Test"),
+            ("statistic", "Statistic (real / twin)"),
+            ("p", "p (real / twin)"),
+            ("effect", "Effect (real / twin)"),
+            ("same", "Same conclusion"),
+            ("overlap", "CI overlap", "auto"),
+        ],
+        caption="The published tests, real data and twin",
+        sortable=False,
+    )
+    return _sourced([shown], tests_tables, page, ("tests",), numbering)
 
 
-def figures_table(page: ReleasePage) -> HTML | Markdown:
+def figures_tables(page: ReleasePage, numbering: Numbering | None = None) -> list:
     """Replication figures per topic: how many agree, and those that do not."""
     if page.state != ASSESSED:
-        return Markdown("")
+        return []
     figures = page.tables["figures"]
-    by_topic = figures.groupby("topic").agg(
-        figures=("id", "size"), agree=("agrees", "sum"), same=("same_status", "sum")
-    )
-    by_topic = by_topic.astype(int).rename(
-        columns={
-            "agree": "within sampling error",
-            "same": "same verdict against the report",
-        }
+    by_topic = (
+        figures.groupby("topic")
+        .agg(figures=("id", "size"), agree=("agrees", "sum"), same=("same_status", "sum"))
+        .astype(int)
+        .reset_index()
     )
     differing = figures[~figures["agrees"].astype(bool)].reset_index(drop=True)
     detail = pd.DataFrame(
         {
-            "figure": differing["id"],
-            "real data": differing["real"].map(_number),
+            "id": differing["id"],
+            "real": differing["real"].map(_number),
             "twin": differing["twin"].map(_number),
         }
     )
-    return HTML(
-        value_table(
-            by_topic, caption="Replication figures agreeing, by topic", index_name="topic"
-        ).to_html()
-        + _html(
-            value_table(detail, caption="Figures whose twin value is outside sampling error")
-        ).data
-    )
+    shown = [
+        auditor_tables.table(
+            by_topic,
+            [
+                ("topic", "Topic"),
+                ("figures", "Figures", "auto"),
+                ("agree", "Within sampling error", "auto"),
+                ("same", "Same verdict against the report", "auto"),
+            ],
+            caption="Replication figures agreeing, by topic",
+            sortable=False,
+        ),
+        auditor_tables.table(
+            detail,
+            [("id", "Figure", "id"), ("real", "Real data", "auto"), ("twin", "Twin", "auto")],
+            caption="Figures whose twin value is outside sampling error",
+        ),
+    ]
+    return _sourced(shown, figures_tables, page, ("figures",), numbering)
 
 
 def conversations_text(page: ReleasePage) -> Markdown:
