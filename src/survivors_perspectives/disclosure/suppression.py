@@ -277,9 +277,20 @@ def suppress_counts(
         if partner is None:
             # Nothing left to hide beside it: the markers themselves give it away ("<5"
             # is 1 to 4, "x" five or more), so its lines say only "withheld" from now on.
-            blanked = _blank_lines(values, mask, blank, cell, total_row, total_col)
-            if not blanked:
-                stuck.add(cell)
+            before = blank.copy()
+            if _blank_lines(values, mask, blank, cell, total_row, total_col):
+                lo, hi = table_intervals(
+                    values,
+                    _display(values, primary, mask, blank),
+                    total_row=total_row,
+                    total_col=total_col,
+                    totals_known=totals_known,
+                )[cell]
+                if hi - lo >= PROTECTION_WIDTH:
+                    continue
+                # Pinned by shown or published cells whatever the markers say: keep them.
+                blank.loc[:, :] = before
+            stuck.add(cell)
             continue
         mask.loc[partner] = True
 
