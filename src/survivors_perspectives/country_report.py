@@ -961,6 +961,9 @@ def forms_of_abuse(frame: pd.DataFrame, country: str) -> Section:
         asked_rows[f"{label} (n)"] = rows[asked.fillna(False).to_numpy(bool)]
         base = int(asked.sum())
         bases[f"{label} (n)"] = base
+        # A base that is all but 1 to 4 of the country's respondents is itself withheld (the
+        # support table hides it), so no share of it may be shown: shares pin their base.
+        base_withheld = policy.complement_is_small(base, len(rows))
         counts[f"{label} (n)"] = pd.Series(
             {
                 name: int(_flag(rows.loc[asked, f"{sex}_form_{key}"]).sum())
@@ -974,7 +977,9 @@ def forms_of_abuse(frame: pd.DataFrame, country: str) -> Section:
                     _flag(asked_rows[f"{label} (n)"][f"{sex}_form_{key}"]).to_numpy(bool)
                 ],
                 asked_rows[f"{label} (n)"],
-                _safe_share(int(counts[f"{label} (n)"][name]), base),
+                float("nan")
+                if base_withheld
+                else _safe_share(int(counts[f"{label} (n)"][name]), base),
             )
             values[f"{sex}.{key}"] = share
             records.append({"form": name, "group": label, "value": share})
@@ -984,8 +989,12 @@ def forms_of_abuse(frame: pd.DataFrame, country: str) -> Section:
         caption=f"Respondents in {country} who had supported each form of online abuse",
         percent="base",
         percent_base=pd.Series(bases),
-        note=f"Percentages are of respondents with online cases: {bases['Girls (n)']} for "
-        f"girls and {bases['Boys (n)']} for boys.",
+        note="Percentages are of respondents with online cases: "
+        + " and ".join(
+            f"{policy.count_text(bases[f'{label} (n)'], len(rows))} for {label.lower()}"
+            for label in CHILD_GENDERS
+        )
+        + ".",
         index_name="Form",
         population=len(rows),
         members=lambda name, col: asked_rows[col][

@@ -289,8 +289,11 @@ def count_table(
             pct = (100 * values[col] / col_base if col_base > 0 else values[col] * np.nan).map(
                 format_percent
             )
-            # A percentage of a hidden total would give the total back.
+            # A percentage of a hidden total would give the total back; so would one of a
+            # base that is all but 1 to 4 of the group the table is about.
             base_hidden = percent == "total" and bool(hidden.loc[TOTAL, col])
+            if percent == "base" and population is not None and pd.notna(col_base):
+                base_hidden = base_hidden or complement_is_small(col_base, population)
             withheld = hidden[col] | base_hidden
             shown[label] = pct.where(~withheld, WITHHELD)
             hid[label] = withheld
