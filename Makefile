@@ -266,9 +266,12 @@ format: | $(EDITABLE_STAMP) ## Fix code style in place (ruff)
 # JupyterLab at the repository root with the project's kernel as the default; a notebook that
 # reads the derived tables makes them first when they are missing (notebook_inputs.py).
 .PHONY: lab
+# Jupyter refuses to start as root unless told: containers (Binder's build, CI) often are root.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: | $(EDITABLE_STAMP) ## Open JupyterLab at the repository root with the project's kernel
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
-		--MultiKernelManager.default_kernel_name=$(KERNEL) $(LAB_OPTIONS)
+		--MultiKernelManager.default_kernel_name=$(KERNEL) $(LAB_ROOT) $(LAB_OPTIONS)
 
 .PHONY: binder
 binder: | $(EDITABLE_STAMP) ## Print the Binder launch link (from repository-code in CITATION.cff)
