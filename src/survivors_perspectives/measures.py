@@ -525,7 +525,7 @@ PROFILE = {
     "profile.experience.over_20.count": Count("experience", "Over 20 years"),
     "profile.experience.over_20.pct": Share("experience", "Over 20 years"),
     "profile.org_type.government.count": Count("organisation_type", "Government"),
-    "profile.org_type.government.pct": _GOV_SHARE,
+    "profile.org_type.government.pct": Share("organisation_type", "Government"),
     "profile.org_type.ngo.count": Count("organisation_type", "NGO (no religious affiliation)"),
     "profile.org_type.ngo.pct": Share("organisation_type", "NGO (no religious affiliation)"),
     "profile.org_type.other.count": Count("organisation_type", "Other"),
@@ -584,23 +584,26 @@ SERVICES = {
 }
 
 _ONLINE = Mean("caseload_online_pct")
-_ONLINE_OF_TOTAL = Mean("caseload_exploitation_pct", times_percent="caseload_online_pct")
 
 CASELOADS = {
     "caseload.any_se.mean_share": Mean("caseload_exploitation_pct"),
     "caseload.any_se.up_to_quarter.pct": ShareBeyond("caseload_exploitation_pct", "<=", 25),
     "caseload.any_se.three_quarters_plus.pct": ShareBeyond("caseload_exploitation_pct", ">=", 75),
-    "caseload.online_share_of_se.mean": _ONLINE,
+    "caseload.online_share_of_se.mean": Mean("caseload_online_pct"),
     "caseload.online_share_of_se.mean.albania": InCountry(_ONLINE, "Albania"),
     "caseload.online_share_of_se.mean.moldova": InCountry(_ONLINE, "Moldova"),
-    "caseload.online_share_of_total.mean": _ONLINE_OF_TOTAL,
-    "caseload.online_share_of_total.mean.exec_summary": _ONLINE_OF_TOTAL,
-    "caseload.online_share_of_total.one_in_five.exec_summary": _ONLINE_OF_TOTAL,
+    "caseload.online_share_of_total.mean": Mean(
+        "caseload_exploitation_pct", times_percent="caseload_online_pct"
+    ),
+    "caseload.online_share_of_total.mean.exec_summary": Mean(
+        "caseload_exploitation_pct", times_percent="caseload_online_pct"
+    ),
+    "caseload.online_share_of_total.one_in_five.exec_summary": Mean(
+        "caseload_exploitation_pct", times_percent="caseload_online_pct"
+    ),
 }
 
 _BOYS_SHARE = Mean("boys_online_pct", "supported_boys")
-_BOYS_BAND = ModalBandUpper("boys_online_pct", "boys_online")
-_GIRLS_MORE_THAN_HALF = ShareBeyond("girls_online_pct", ">", 50, "supported_girls")
 
 BOYS_AND_GIRLS = {
     "boys_girls.supported_boys.count": Count("supported_boys", True),
@@ -618,10 +621,16 @@ BOYS_AND_GIRLS = {
     "boys_girls.boys_online_share.mean.bosnia-and-herzegovina": InCountry(
         _BOYS_SHARE, "Bosnia and Herzegovina"
     ),
-    "boys_girls.boys_online_share.modal_band": _BOYS_BAND,
-    "boys_girls.boys_online_share.modal_band.exec_summary": _BOYS_BAND,
-    "boys_girls.girls_online_share.more_than_half.pct": _GIRLS_MORE_THAN_HALF,
-    "boys_girls.girls_online_share.more_than_half.pct.exec_summary": _GIRLS_MORE_THAN_HALF,
+    "boys_girls.boys_online_share.modal_band": ModalBandUpper("boys_online_pct", "boys_online"),
+    "boys_girls.boys_online_share.modal_band.exec_summary": ModalBandUpper(
+        "boys_online_pct", "boys_online"
+    ),
+    "boys_girls.girls_online_share.more_than_half.pct": ShareBeyond(
+        "girls_online_pct", ">", 50, "supported_girls"
+    ),
+    "boys_girls.girls_online_share.more_than_half.pct.exec_summary": ShareBeyond(
+        "girls_online_pct", ">", 50, "supported_girls"
+    ),
     "boys_girls.girls_online_share.almost_all.pct": ShareBeyond(
         "girls_online_pct", ">=", 90, "supported_girls"
     ),
@@ -634,12 +643,13 @@ BOYS_AND_GIRLS = {
     "boys_girls.girls_age.16_17.mean": Mean("girls_age_16_17_pct", "girls_online"),
 }
 
-_FEMALE_POOLED = PooledMean(("boys_offender_female_pct", "girls_offender_female_pct"))
 _RELATIONSHIP = ("boys_offender_relationship", "girls_offender_relationship")
 
 OFFENDERS = {
-    "offenders.female.share": _FEMALE_POOLED,
-    "offenders.female.share.exec_summary": _FEMALE_POOLED,
+    "offenders.female.share": PooledMean(("boys_offender_female_pct", "girls_offender_female_pct")),
+    "offenders.female.share.exec_summary": PooledMean(
+        ("boys_offender_female_pct", "girls_offender_female_pct")
+    ),
     "offenders.female.share.girls.mexico": InCountry(
         Mean("girls_offender_female_pct", "girls_online"), "Mexico"
     ),
@@ -676,14 +686,13 @@ EXCHANGE_AND_ABUSE = {
 
 _FEAR = Share("barrier_fear_of_reactions", True)
 _NO_CONFIDENCE = Share("barrier_no_confidence_in_help", True)
-_STIGMA = Share("barrier_stigma_shame", True)
 
 BARRIERS_AND_BELIEFS = {
     "barriers.factors.count": Columns("barrier_"),
-    "barriers.stigma_shame.pct": _STIGMA,
-    "barriers.stigma_shame.pct.exec_summary": _STIGMA,
-    "barriers.fear_of_reactions.pct": _FEAR,
-    "barriers.fear_of_reactions.pct.exec_summary": _FEAR,
+    "barriers.stigma_shame.pct": Share("barrier_stigma_shame", True),
+    "barriers.stigma_shame.pct.exec_summary": Share("barrier_stigma_shame", True),
+    "barriers.fear_of_reactions.pct": Share("barrier_fear_of_reactions", True),
+    "barriers.fear_of_reactions.pct.exec_summary": Share("barrier_fear_of_reactions", True),
     "barriers.fear_of_reactions.top_k.bosnia-and-herzegovina": CountryRank(
         _FEAR, "Bosnia and Herzegovina"
     ),
@@ -708,7 +717,6 @@ _THREE_AREAS = tuple(
     Share(column, _POOR_OR_NONE)
     for column in ("govt_awareness_raising", "govt_training", "govt_public_advocacy")
 )
-_GOOD_OR_EXCELLENT = Share("public_awareness", ("Good", "Excellent"))
 
 GOVERNMENT_SCENARIOS_AWARENESS = {
     "government.funding.poor_or_none.pct": Share("govt_funding", _POOR_OR_NONE),
@@ -728,8 +736,10 @@ GOVERNMENT_SCENARIOS_AWARENESS = {
     "awareness.rating.fair.pct": Share("public_awareness", "Fair"),
     "awareness.rating.poor.pct": Share("public_awareness", "Poor"),
     "awareness.rating.poor.pct.exec_summary": Share("public_awareness", "Poor"),
-    "awareness.rating.good_or_excellent.pct": _GOOD_OR_EXCELLENT,
-    "awareness.rating.good_or_excellent.pct.exec_summary": _GOOD_OR_EXCELLENT,
+    "awareness.rating.good_or_excellent.pct": Share("public_awareness", ("Good", "Excellent")),
+    "awareness.rating.good_or_excellent.pct.exec_summary": Share(
+        "public_awareness", ("Good", "Excellent")
+    ),
 }
 
 #: The 19 published tests, recomputed (their design: ``survey.published_tests``).
