@@ -32,7 +32,7 @@ import pandas as pd
 
 from .countries import COUNTRIES
 from .printed_values import CHI2
-from .survey.published_tests import TESTS_BY_ID, frame_for_test
+from .survey.published_tests import FORM_COLUMNS, TESTS_BY_ID, frame_for_test
 from .survey.schema import ASKED_IF, ASKED_IF_TEXT
 
 Frame = pd.DataFrame
@@ -439,7 +439,13 @@ class TestStatistic(_Measure):
 
     def _text(self) -> str:
         test = TESTS_BY_ID[self.test_id]
-        who = "boys' and girls' answers stacked" if test.stack else _who(test.subset)
+        who = _who(test.subset)
+        if test.stack:
+            suffix = FORM_COLUMNS[test.stack.split(":", 1)[1]]
+            who = (
+                f"boys_form_{suffix} and girls_form_{suffix} stacked, one row per respondent "
+                "and child gender (not asked counts as no)"
+            )
         if test.kind == CHI2:
             return f"chi-square statistic of {test.row} by {test.col} among {who}"
         return f"one-way ANOVA F of {test.value} across {test.group} among {who}"
