@@ -130,7 +130,11 @@ def resolve_finding_id(finding_id: str) -> list:
     }
     assert len(enclosing) == 1, (finding_id, enclosing)
     function = getattr(audit, enclosing.pop())
-    return [("id on the page", finding_id), ("text search", f"audit.py:{hits[0][1]}"), ("in", function)]
+    return [
+        ("id on the page", finding_id),
+        ("text search", f"audit.py:{hits[0][1]}"),
+        ("in", function),
+    ]
 
 
 @pytest.mark.parametrize("kind", sorted(PAGES))
