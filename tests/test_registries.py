@@ -244,3 +244,23 @@ def test_the_chapter_table_shows_the_column_with_a_human_header():
     html = shown.to_html()
     assert '<th scope="col" title="computed_as">How it is computed</th>' in html
     assert "share of gender == &quot;Female&quot; among all respondents" in html
+
+
+def test_a_written_out_country_id_names_the_country_its_measure_computes(reference):
+    """Writing ids out by hand must not pair an id with another country's measure."""
+    from survivors_perspectives.countries import slugify
+
+    scopes = reference.set_index("id")["scope"]
+    checked = 0
+    for ref_id, measure in measures.MEASURES.items():
+        if isinstance(measure, measures.InCountry | measures.CountryRank):
+            assert ref_id.endswith("." + slugify(measure.country)), ref_id
+            assert scopes[ref_id] == measure.country, ref_id
+            checked += 1
+    for ref_id, spec in conversation_measures.MEASURE_SPECS.items():
+        country = getattr(spec, "country", None)
+        if country is not None and scopes[ref_id] != "all":
+            assert ref_id.endswith("." + slugify(country)), ref_id
+            assert scopes[ref_id] == country, ref_id
+            checked += 1
+    assert checked >= 40
