@@ -47,7 +47,7 @@ def test_every_reference_id_is_written_out_once_in_its_registry_and_resolves(ref
             resolves = ref_id not in measures.MEASURES
         else:
             lines = survey_lines.get(ref_id, [])
-            resolves = isinstance(measures.MEASURES.get(ref_id), measures._Measure)
+            resolves = isinstance(measures.MEASURES.get(ref_id), measures.Measure)
         if len(lines) != 1 or not resolves:
             problems.append(f"{ref_id}: entries on lines {lines}, resolves: {resolves}")
     assert problems == []

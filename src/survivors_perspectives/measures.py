@@ -66,7 +66,7 @@ def _as_levels(levels) -> tuple:
     return tuple(levels) if isinstance(levels, list | tuple | set) else (levels,)
 
 
-class _Measure:
+class Measure:
     """What every measure offers: call it, ``compute``, ``by_country`` and ``describe``.
 
     A subclass holds its parameters as dataclass fields and implements ``_value`` (the
@@ -118,7 +118,7 @@ class Where:
 
 
 @dataclass(frozen=True)
-class Share(_Measure):
+class Share(Measure):
     """Share (0-100) of ``subset``'s answers to ``column`` that are one of ``levels``.
 
     Empty answers are left out of the base; ``where`` narrows the base further.
@@ -153,7 +153,7 @@ class Share(_Measure):
 
 
 @dataclass(frozen=True)
-class Count(_Measure):
+class Count(Measure):
     """Number of ``subset`` whose ``column`` is one of ``levels``."""
 
     PER_COUNTRY: ClassVar[bool] = True
@@ -174,7 +174,7 @@ class Count(_Measure):
 
 
 @dataclass(frozen=True)
-class Respondents(_Measure):
+class Respondents(Measure):
     """Number of respondents in ``subset`` (all rows of the frame for ``everyone``)."""
 
     PER_COUNTRY: ClassVar[bool] = True
@@ -191,7 +191,7 @@ class Respondents(_Measure):
 
 
 @dataclass(frozen=True)
-class OnlyOne(_Measure):
+class OnlyOne(Measure):
     """Number of respondents for whom flag ``yes`` is true and flag ``no`` is not."""
 
     yes: str
@@ -205,7 +205,7 @@ class OnlyOne(_Measure):
 
 
 @dataclass(frozen=True)
-class ShareBeyond(_Measure):
+class ShareBeyond(Measure):
     """Share (0-100) of ``subset`` whose ``column`` compares to ``threshold`` by ``op``.
 
     The survey's typed frame holds sliders as nullable integers, so an empty answer compares
@@ -233,7 +233,7 @@ class ShareBeyond(_Measure):
 
 
 @dataclass(frozen=True)
-class Mean(_Measure):
+class Mean(Measure):
     """Average of a numeric ``column`` over ``subset``'s answers (empty answers left out).
 
     ``plus`` adds a second column first; ``times_percent`` multiplies by a second column
@@ -267,7 +267,7 @@ class Mean(_Measure):
 
 
 @dataclass(frozen=True)
-class PooledMean(_Measure):
+class PooledMean(Measure):
     """Average of several numeric columns' answers pooled into one list (boys' and girls')."""
 
     columns: tuple[str, ...]
@@ -281,7 +281,7 @@ class PooledMean(_Measure):
 
 
 @dataclass(frozen=True)
-class PooledShare(_Measure):
+class PooledShare(Measure):
     """Share (0-100) of the answers to several columns, pooled, that equal ``level``."""
 
     columns: tuple[str, ...]
@@ -296,7 +296,7 @@ class PooledShare(_Measure):
 
 
 @dataclass(frozen=True)
-class ModalBandUpper(_Measure):
+class ModalBandUpper(Measure):
     """Upper end of the quarter band (0-25, 26-50, 51-75, 76-100) most of ``subset`` chose."""
 
     column: str
@@ -315,7 +315,7 @@ class ModalBandUpper(_Measure):
 
 
 @dataclass(frozen=True)
-class Columns(_Measure):
+class Columns(Measure):
     """Number of the survey's columns whose name starts with ``prefix`` (a listed option)."""
 
     prefix: str
@@ -328,7 +328,7 @@ class Columns(_Measure):
 
 
 @dataclass(frozen=True)
-class Distinct(_Measure):
+class Distinct(Measure):
     """Number of distinct values of ``column`` (e.g. countries)."""
 
     column: str
@@ -341,7 +341,7 @@ class Distinct(_Measure):
 
 
 @dataclass(frozen=True)
-class InCountry(_Measure):
+class InCountry(Measure):
     """A measure restricted to one country's respondents; ``by_country`` gives any country."""
 
     measure: Share | Count | Mean | Respondents
@@ -360,7 +360,7 @@ class InCountry(_Measure):
 
 
 @dataclass(frozen=True)
-class CountryRank(_Measure):
+class CountryRank(Measure):
     """Rank (1 = highest) of ``country`` among the frame's countries on a per-country share."""
 
     measure: Share
@@ -378,7 +378,7 @@ class CountryRank(_Measure):
 
 
 @dataclass(frozen=True)
-class OptionRank(_Measure):
+class OptionRank(Measure):
     """Rank (1 = most chosen) of ``option`` among the answers to ``columns``, pooled."""
 
     columns: tuple[str, ...]
@@ -399,7 +399,7 @@ class OptionRank(_Measure):
 
 
 @dataclass(frozen=True)
-class Extreme(_Measure):
+class Extreme(Measure):
     """The highest (``how="max"``) or lowest (``"min"``) of several measures."""
 
     how: str
@@ -420,7 +420,7 @@ class Extreme(_Measure):
 
 
 @dataclass(frozen=True)
-class TestStatistic(_Measure):
+class TestStatistic(Measure):
     """A published test's statistic (chi-square or F) recomputed with ``stats``.
 
     The design (columns crossed, who is in the test) is ``survey.published_tests``'s.
@@ -809,7 +809,7 @@ _TOPICS = (
 )
 
 #: Reference id -> the measure computing that survey figure.
-MEASURES: dict[str, _Measure] = {ref_id: m for topic in _TOPICS for ref_id, m in topic.items()}
+MEASURES: dict[str, Measure] = {ref_id: m for topic in _TOPICS for ref_id, m in topic.items()}
 
 #: Survey ids of the reference table that describe the questionnaire or the fieldwork (a
 #: month, a language count, the questions asked, people screened out before answering): no
