@@ -486,6 +486,7 @@ def replication_table(replication: pd.DataFrame) -> AuditorTable:
         _replication_frame(replication),
         [
             ("figure", "Figure (scope)"),
+            ("computed_as", "How it is computed"),
             ("topic", "Topic"),
             ("unit", "Unit"),
             ("published", "Published", "auto"),

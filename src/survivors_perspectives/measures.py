@@ -1,10 +1,22 @@
-"""Every survey figure of the reference table, computed from a survey frame.
+"""Every survey figure of the reference table, as a small object that computes and describes it.
 
-``MEASURES`` maps a reference id (``data/reference/published_statistics.csv``) to a
-``Measure``: a function of the survey frame returning the figure on the report's scale
-(percentages as 58, not 0.58), and, for per-country figures, the same function for any
-country so that orderings ("highest of the six") can be checked. The functions know nothing
-about the published values; ``fidelity.compare`` puts the two side by side.
+``MEASURES`` maps each survey id of the reference table
+(``data/reference/published_statistics.csv``) to a measure: a frozen dataclass, in the
+manner of seaborn's stat objects, that holds what to compute as data (a column, the levels
+counted, who is in the base) and
+
+- computes the figure from a survey frame on the report's scale (percentages as 58, not
+  0.58): ``measure(frame)``, or ``measure.compute(frame)``;
+- says in words what it computes: ``measure.describe()``, e.g.
+  ``share of gender == "Female" among all respondents``. The replication table prints that
+  text beside every figure, so a reader goes from a row to the code without reading it.
+
+Every id is written out once, literally, in the topic tables below, so a plain text search
+for an id lands on its measure. A per-country figure wraps its measure in :class:`InCountry`,
+whose ``by_country`` gives the same figure for any country, so that published orderings
+("highest of the six") can be checked. The measures know nothing about the published
+values; ``fidelity.compare`` puts the two side by side. :data:`NOT_FROM_THE_ANSWERS` lists
+the reference ids no measure can compute (they describe the questionnaire or fieldwork).
 
 Bases follow the report: shares of all respondents unless the reference row names a
 subgroup (workers who supported boys, workers with online cases of girls, ...).
@@ -12,34 +24,18 @@ subgroup (workers who supported boys, workers with online cases of girls, ...).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import operator
 from dataclasses import dataclass
+from typing import ClassVar
 
 import pandas as pd
 
-from .countries import COUNTRIES, slugify
+from .countries import COUNTRIES
 from .printed_values import CHI2
-from .survey.published_tests import PUBLISHED_TESTS, frame_for_test
-from .survey.schema import ASKED_IF
+from .survey.published_tests import FORM_COLUMNS, TESTS_BY_ID, frame_for_test
+from .survey.schema import ASKED_IF, ASKED_IF_TEXT
 
 Frame = pd.DataFrame
-
-
-@dataclass(frozen=True)
-class Measure:
-    """How to compute one published figure.
-
-    Attributes
-    ----------
-    compute : callable
-        ``compute(frame) -> float``.
-    by_country : callable, optional
-        ``by_country(frame, country) -> float``: the same figure for any country, used to
-        check published orderings.
-    """
-
-    compute: Callable[[Frame], float]
-    by_country: Callable[[Frame, str], float] | None = None
 
 
 def _in(frame: Frame, subset: str = "everyone", country: str | None = None, columns=None) -> Frame:
@@ -54,410 +50,788 @@ def _in(frame: Frame, subset: str = "everyone", country: str | None = None, colu
     return frame.loc[mask] if columns is None else frame.loc[mask, columns]
 
 
-def pct(column: str, levels, subset: str = "everyone", where=None) -> Callable[[Frame], float]:
-    """Share (0-100) of ``subset`` whose ``column`` is one of ``levels``."""
-    levels = levels if isinstance(levels, list | tuple | set) else [levels]
+def _levels_text(column: str, levels: tuple) -> str:
+    """``gender == "Female"`` or ``govt_funding in ("None", "Poor")``: levels as code shows them."""
+    shown = [f'"{v}"' if isinstance(v, str) else repr(v) for v in levels]
+    if len(shown) == 1:
+        return f"{column} == {shown[0]}"
+    return f"{column} in ({', '.join(shown)})"
 
-    def f(frame: Frame, country: str | None = None) -> float:
-        if where is None:
-            part = _in(frame, subset, country, [column])
+
+def _who(subset: str) -> str:
+    return ASKED_IF_TEXT[subset]
+
+
+def _as_levels(levels) -> tuple:
+    return tuple(levels) if isinstance(levels, list | tuple | set) else (levels,)
+
+
+class Measure:
+    """What every measure offers: call it, ``compute``, ``by_country`` and ``describe``.
+
+    A subclass holds its parameters as dataclass fields and implements ``_value`` (the
+    figure) and ``_text`` (the words); ``PER_COUNTRY`` says whether it can be restricted to
+    one country (``InCountry``, ``CountryRank``).
+    """
+
+    PER_COUNTRY: ClassVar[bool] = False
+
+    def __call__(self, frame: Frame, country: str | None = None) -> float:
+        """Compute the figure from a survey frame, over every country or over ``country``."""
+        if country is not None and not self.PER_COUNTRY:
+            raise TypeError(f"{type(self).__name__} cannot be computed for one country")
+        return self._value(frame, country)
+
+    def compute(self, frame: Frame) -> float:
+        """Compute the figure from a survey frame (the whole frame: every country)."""
+        return self(frame)
+
+    @property
+    def by_country(self):
+        """``f(frame, country) -> float`` for a per-country figure; None otherwise."""
+        return None
+
+    def describe(self) -> str:
+        """Say in words what the measure computes: columns, levels and base, as in the code."""
+        return self._text()
+
+    def _value(self, frame: Frame, country: str | None) -> float:  # pragma: no cover
+        raise NotImplementedError
+
+    def _text(self) -> str:  # pragma: no cover
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Where:
+    """A condition narrowing the base: respondents whose ``column`` equals ``value``."""
+
+    column: str
+    value: object
+
+    def mask(self, part: Frame):
+        """Boolean array over ``part``'s rows."""
+        return (part[self.column] == self.value).to_numpy()
+
+    def _text(self) -> str:
+        return _levels_text(self.column, (self.value,))
+
+
+@dataclass(frozen=True)
+class Share(Measure):
+    """Share (0-100) of ``subset``'s answers to ``column`` that are one of ``levels``.
+
+    Empty answers are left out of the base; ``where`` narrows the base further.
+    """
+
+    PER_COUNTRY: ClassVar[bool] = True
+
+    column: str
+    levels: tuple
+    subset: str = "everyone"
+    where: Where | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "levels", _as_levels(self.levels))
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        if self.where is None:
+            part = _in(frame, self.subset, country, [self.column])
         else:
-            part = _in(frame, subset, country)
-            part = part.loc[where(part).to_numpy()]
-        values = part[column].dropna()
+            part = _in(frame, self.subset, country, [self.column, self.where.column])
+            part = part.loc[self.where.mask(part)]
+        values = part[self.column].dropna()
         if len(values) == 0:
             return float("nan")
-        return float(100 * values.isin(list(levels)).mean())
+        return float(100 * values.isin(list(self.levels)).mean())
 
-    return f
-
-
-def count(column: str, levels, subset: str = "everyone") -> Callable[[Frame], float]:
-    """Count respondents in ``subset`` whose ``column`` is one of ``levels``."""
-    levels = levels if isinstance(levels, list | tuple | set) else [levels]
-
-    def f(frame: Frame, country: str | None = None) -> float:
-        part = _in(frame, subset, country, [column])
-        return float(part[column].isin(list(levels)).sum())
-
-    return f
+    def _text(self) -> str:
+        base = _who(self.subset)
+        if self.where is not None:
+            base += f" with {self.where._text()}"
+        return f"share of {_levels_text(self.column, self.levels)} among {base}"
 
 
-def mean(column: str | Callable[[Frame], pd.Series], subset: str = "everyone"):
-    """Average of a numeric column (or of a derived series) over ``subset``'s answers."""
+@dataclass(frozen=True)
+class Count(Measure):
+    """Number of ``subset`` whose ``column`` is one of ``levels``."""
 
-    def f(frame: Frame, country: str | None = None) -> float:
-        part = _in(frame, subset, country, None if callable(column) else [column])
-        values = column(part) if callable(column) else part[column]
+    PER_COUNTRY: ClassVar[bool] = True
+
+    column: str
+    levels: tuple
+    subset: str = "everyone"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "levels", _as_levels(self.levels))
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        part = _in(frame, self.subset, country, [self.column])
+        return float(part[self.column].isin(list(self.levels)).sum())
+
+    def _text(self) -> str:
+        return f"number of {_who(self.subset)} with {_levels_text(self.column, self.levels)}"
+
+
+@dataclass(frozen=True)
+class Respondents(Measure):
+    """Number of respondents in ``subset`` (all rows of the frame for ``everyone``)."""
+
+    PER_COUNTRY: ClassVar[bool] = True
+
+    subset: str = "everyone"
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        if country is None:
+            return float(ASKED_IF[self.subset](frame).sum())
+        return float(len(_in(frame, self.subset, country, ["country"])))
+
+    def _text(self) -> str:
+        return f"number of {_who(self.subset)} (rows of the survey)"
+
+
+@dataclass(frozen=True)
+class OnlyOne(Measure):
+    """Number of respondents for whom flag ``yes`` is true and flag ``no`` is not."""
+
+    yes: str
+    no: str
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        return float((frame[self.yes] & ~frame[self.no]).sum())
+
+    def _text(self) -> str:
+        return f"number of all respondents with {self.yes} == True and {self.no} == False"
+
+
+@dataclass(frozen=True)
+class ShareBeyond(Measure):
+    """Share (0-100) of ``subset`` whose ``column`` compares to ``threshold`` by ``op``.
+
+    The survey's typed frame holds sliders as nullable integers, so an empty answer compares
+    as missing and is left out of the base, as in :class:`Share`.
+    """
+
+    column: str
+    op: str
+    threshold: float
+    subset: str = "everyone"
+
+    _OPS: ClassVar[dict] = {
+        ">": operator.gt,
+        ">=": operator.ge,
+        "<=": operator.le,
+        "<": operator.lt,
+    }
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        values = _in(frame, self.subset, columns=[self.column])[self.column]
+        return float(100 * self._OPS[self.op](values, self.threshold).mean())
+
+    def _text(self) -> str:
+        return f"share of {self.column} {self.op} {self.threshold:g} among {_who(self.subset)}"
+
+
+@dataclass(frozen=True)
+class Mean(Measure):
+    """Average of a numeric ``column`` over ``subset``'s answers (empty answers left out).
+
+    ``plus`` adds a second column first; ``times_percent`` multiplies by a second column
+    read as a percentage (a share of a share).
+    """
+
+    PER_COUNTRY: ClassVar[bool] = True
+
+    column: str
+    subset: str = "everyone"
+    plus: str | None = None
+    times_percent: str | None = None
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        columns = [c for c in (self.column, self.plus, self.times_percent) if c is not None]
+        part = _in(frame, self.subset, country, columns)
+        values = part[self.column]
+        if self.plus is not None:
+            values = values + part[self.plus]
+        if self.times_percent is not None:
+            values = values * part[self.times_percent] / 100
         return float(pd.to_numeric(values, errors="coerce").astype(float).mean())
 
-    return f
+    def _text(self) -> str:
+        what = self.column
+        if self.plus is not None:
+            what = f"{self.column} + {self.plus}"
+        if self.times_percent is not None:
+            what = f"{self.column} * {self.times_percent} / 100"
+        return f"mean of {what} among {_who(self.subset)}"
 
 
-def country_rank(share: Callable, country: str) -> Callable[[Frame], float]:
-    """Rank (1 = highest) of ``country`` among the countries for a per-country share."""
+@dataclass(frozen=True)
+class PooledMean(Measure):
+    """Average of several numeric columns' answers pooled into one list (boys' and girls')."""
 
-    def f(frame: Frame) -> float:
-        values = {c: share(frame, c) for c in sorted(frame["country"].dropna().unique())}
+    columns: tuple[str, ...]
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        pooled = pd.concat([frame[c] for c in self.columns])
+        return float(pooled.dropna().astype(float).mean())
+
+    def _text(self) -> str:
+        return f"mean of the answers to {' and '.join(self.columns)} pooled"
+
+
+@dataclass(frozen=True)
+class PooledShare(Measure):
+    """Share (0-100) of the answers to several columns, pooled, that equal ``level``."""
+
+    columns: tuple[str, ...]
+    level: str
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        pooled = pd.concat([frame[c].astype(object) for c in self.columns]).dropna()
+        return float(100 * pooled.eq(self.level).mean())
+
+    def _text(self) -> str:
+        return f'share of "{self.level}" among the answers to {" and ".join(self.columns)} pooled'
+
+
+@dataclass(frozen=True)
+class ModalBandUpper(Measure):
+    """Upper end of the quarter band (0-25, 26-50, 51-75, 76-100) most of ``subset`` chose."""
+
+    column: str
+    subset: str
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        values = _in(frame, self.subset, columns=[self.column])[self.column].dropna().astype(float)
+        bands = pd.cut(values, [-0.5, 25, 50, 75, 100], labels=[25, 50, 75, 100])
+        return float(bands.value_counts().idxmax())
+
+    def _text(self) -> str:
+        return (
+            f"upper end of the most common quarter band (25, 50, 75 or 100) of {self.column} "
+            f"among {_who(self.subset)}"
+        )
+
+
+@dataclass(frozen=True)
+class Columns(Measure):
+    """Number of the survey's columns whose name starts with ``prefix`` (a listed option)."""
+
+    prefix: str
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        return float(sum(col.startswith(self.prefix) for col in frame.columns))
+
+    def _text(self) -> str:
+        return f"number of survey columns named {self.prefix}*"
+
+
+@dataclass(frozen=True)
+class Distinct(Measure):
+    """Number of distinct values of ``column`` (e.g. countries)."""
+
+    column: str
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        return float(frame[self.column].nunique())
+
+    def _text(self) -> str:
+        return f"number of distinct values of {self.column}"
+
+
+@dataclass(frozen=True)
+class InCountry(Measure):
+    """A measure restricted to one country's respondents; ``by_country`` gives any country."""
+
+    measure: Share | Count | Mean | Respondents
+    country: str
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        return self.measure(frame, self.country)
+
+    @property
+    def by_country(self):
+        """The wrapped measure: ``by_country(frame, country)`` for any country."""
+        return self.measure
+
+    def _text(self) -> str:
+        return f"{self.measure.describe()}, in {self.country}"
+
+
+@dataclass(frozen=True)
+class CountryRank(Measure):
+    """Rank (1 = highest) of ``country`` among the frame's countries on a per-country share."""
+
+    measure: Share
+    country: str
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        values = {c: self.measure(frame, c) for c in sorted(frame["country"].dropna().unique())}
         order = sorted(values, key=lambda c: -values[c])
-        return float(order.index(country) + 1) if country in order else float("nan")
+        return float(order.index(self.country) + 1) if self.country in order else float("nan")
 
-    return f
+    def _text(self) -> str:
+        return (
+            f"rank of {self.country} (1 = highest) among the countries by {self.measure.describe()}"
+        )
 
 
-def option_rank(columns: list[str], option: str) -> Callable[[Frame], float]:
-    """Rank (1 = most chosen) of ``option`` pooled over ``columns`` (e.g. boys and girls)."""
+@dataclass(frozen=True)
+class OptionRank(Measure):
+    """Rank (1 = most chosen) of ``option`` among the answers to ``columns``, pooled."""
 
-    def f(frame: Frame) -> float:
-        pooled = pd.concat([frame[c].astype(object) for c in columns]).dropna()
+    columns: tuple[str, ...]
+    option: str
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        pooled = pd.concat([frame[c].astype(object) for c in self.columns]).dropna()
         counts = pooled.value_counts()
-        if option not in counts.index:
+        if self.option not in counts.index:
             return float("nan")
-        return float((counts > counts[option]).sum() + 1)
+        return float((counts > counts[self.option]).sum() + 1)
 
-    return f
+    def _text(self) -> str:
+        return (
+            f'rank of "{self.option}" (1 = most chosen) among the answers to '
+            f"{' and '.join(self.columns)} pooled"
+        )
 
 
-def test_statistic(test_id: str) -> Callable[[Frame], float]:
-    """Recompute a published test's statistic (chi-square or F) with ``stats``."""
-    test = next(t for t in PUBLISHED_TESTS if t.id == test_id)
+@dataclass(frozen=True)
+class Extreme(Measure):
+    """The highest (``how="max"``) or lowest (``"min"``) of several measures."""
 
-    def f(frame: Frame) -> float:
+    how: str
+    parts: tuple
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
+        pick = max if self.how == "max" else min
+        return pick(part(frame) for part in self.parts)
+
+    def _text(self) -> str:
+        word = "highest" if self.how == "max" else "lowest"
+        inner = {part.measure for part in self.parts if isinstance(part, InCountry)}
+        if len(inner) == 1 and all(isinstance(part, InCountry) for part in self.parts):
+            countries = [part.country for part in self.parts]
+            listed = ", ".join(countries[:-1]) + f" and {countries[-1]}"
+            return f"{word}, over {listed}, of {inner.pop().describe()}"
+        return f"{word} of: " + "; ".join(part.describe() for part in self.parts)
+
+
+@dataclass(frozen=True)
+class TestStatistic(Measure):
+    """A published test's statistic (chi-square or F) recomputed with ``stats``.
+
+    The design (columns crossed, who is in the test) is ``survey.published_tests``'s.
+    """
+
+    test_id: str
+
+    def _value(self, frame: Frame, country: str | None = None) -> float:
         from . import stats
 
+        test = TESTS_BY_ID[self.test_id]
         data = frame_for_test(test, frame)
         if test.kind == CHI2:
             return stats.chi2_independence(data, test.row, test.col).statistic
         return stats.anova_oneway(data, test.value, test.group).statistic
 
-    return f
+    def _text(self) -> str:
+        test = TESTS_BY_ID[self.test_id]
+        who = _who(test.subset)
+        if test.stack:
+            suffix = FORM_COLUMNS[test.stack.split(":", 1)[1]]
+            who = (
+                f"boys_form_{suffix} and girls_form_{suffix} stacked, one row per respondent "
+                "and child gender (not asked counts as no)"
+            )
+        if test.kind == CHI2:
+            return f"chi-square statistic of {test.row} by {test.col} among {who}"
+        return f"one-way ANOVA F of {test.value} across {test.group} among {who}"
 
 
-def _modal_band_upper(column: str, subset: str) -> Callable[[Frame], float]:
-    def f(frame: Frame) -> float:
-        values = _in(frame, subset, columns=[column])[column].dropna().astype(float)
-        bands = pd.cut(values, [-0.5, 25, 50, 75, 100], labels=[25, 50, 75, 100])
-        return float(bands.value_counts().idxmax())
-
-    return f
+def _countries(measure, *countries: str) -> tuple[InCountry, ...]:
+    return tuple(InCountry(measure, c) for c in countries)
 
 
-def _rows(frame: Frame) -> float:
-    return float(len(frame))
+# --------------------------------------------------------------------------- the registry
+#
+# One table per topic of the reference table; every id written out, so that a text search
+# for an id finds its measure.
 
+_GOVERNMENT = Where("organisation_type", "Government")
+_NGO = Where("organisation_type", "NGO (no religious affiliation)")
+_GOV_SHARE = Share("organisation_type", "Government")
 
-MEASURES: dict[str, Measure] = {}
+SAMPLE = {
+    "sample.completed.count": Respondents(),
+    "sample.completed.count.exec_summary": Respondents(),
+    "sample.completed.count.albania": InCountry(Respondents(), "Albania"),
+    "sample.completed.count.bosnia-and-herzegovina": InCountry(
+        Respondents(), "Bosnia and Herzegovina"
+    ),
+    "sample.completed.count.colombia": InCountry(Respondents(), "Colombia"),
+    "sample.completed.count.mexico": InCountry(Respondents(), "Mexico"),
+    "sample.completed.count.moldova": InCountry(Respondents(), "Moldova"),
+    "sample.completed.count.peru": InCountry(Respondents(), "Peru"),
+    "sample.countries.count": Distinct("country"),
+}
 
+PROFILE = {
+    "profile.gender.female.count": Count("gender", "Female"),
+    "profile.gender.female.pct": Share("gender", "Female"),
+    "profile.gender.female.pct.albania": InCountry(Share("gender", "Female"), "Albania"),
+    "profile.gender.female.pct.moldova": InCountry(Share("gender", "Female"), "Moldova"),
+    "profile.gender.male.count": Count("gender", "Male"),
+    "profile.gender.male.pct": Share("gender", "Male"),
+    "profile.gender.other.count": Count("gender", "Other"),
+    "profile.gender.other.count.mexico": InCountry(Count("gender", "Other"), "Mexico"),
+    "profile.age.21_30.count": Count("age_band", "21-30"),
+    "profile.age.21_30.pct": Share("age_band", "21-30"),
+    "profile.age.21_30.pct.government": Share("age_band", "21-30", where=_GOVERNMENT),
+    "profile.age.21_30.pct.ngo": Share("age_band", "21-30", where=_NGO),
+    "profile.age.31_40.count": Count("age_band", "31-40"),
+    "profile.age.31_40.pct": Share("age_band", "31-40"),
+    "profile.age.41_50.count": Count("age_band", "41-50"),
+    "profile.age.41_50.pct": Share("age_band", "41-50"),
+    "profile.age.over_50.count": Count("age_band", "Over 50"),
+    "profile.age.over_50.pct": Share("age_band", "Over 50"),
+    "profile.education.below_tertiary.count": Count("education", "No tertiary degree"),
+    "profile.education.below_tertiary.pct": Share("education", "No tertiary degree"),
+    "profile.education.bachelor.count": Count("education", "Bachelor's degree"),
+    "profile.education.bachelor.pct": Share("education", "Bachelor's degree"),
+    "profile.education.masters_phd.count": Count("education", "Master's degree or PhD"),
+    "profile.education.masters_phd.pct": Share("education", "Master's degree or PhD"),
+    "profile.education.masters_phd.pct.albania": InCountry(
+        Share("education", "Master's degree or PhD"), "Albania"
+    ),
+    "profile.education.masters_phd.pct.bosnia-and-herzegovina": InCountry(
+        Share("education", "Master's degree or PhD"), "Bosnia and Herzegovina"
+    ),
+    "profile.education.masters_phd.pct.colombia": InCountry(
+        Share("education", "Master's degree or PhD"), "Colombia"
+    ),
+    "profile.education.masters_phd.pct.mexico": InCountry(
+        Share("education", "Master's degree or PhD"), "Mexico"
+    ),
+    "profile.education.masters_phd.pct.moldova": InCountry(
+        Share("education", "Master's degree or PhD"), "Moldova"
+    ),
+    "profile.education.masters_phd.pct.peru": InCountry(
+        Share("education", "Master's degree or PhD"), "Peru"
+    ),
+    "profile.experience.0_5.count": Count("experience", "0-5 years"),
+    "profile.experience.0_5.pct": Share("experience", "0-5 years"),
+    "profile.experience.0_5.pct.mexico": InCountry(Share("experience", "0-5 years"), "Mexico"),
+    "profile.experience.6_10.count": Count("experience", "6-10 years"),
+    "profile.experience.6_10.pct": Share("experience", "6-10 years"),
+    "profile.experience.11_20.count": Count("experience", "11-20 years"),
+    "profile.experience.11_20.pct": Share("experience", "11-20 years"),
+    "profile.experience.over_20.count": Count("experience", "Over 20 years"),
+    "profile.experience.over_20.pct": Share("experience", "Over 20 years"),
+    "profile.org_type.government.count": Count("organisation_type", "Government"),
+    "profile.org_type.government.pct": Share("organisation_type", "Government"),
+    "profile.org_type.ngo.count": Count("organisation_type", "NGO (no religious affiliation)"),
+    "profile.org_type.ngo.pct": Share("organisation_type", "NGO (no religious affiliation)"),
+    "profile.org_type.other.count": Count("organisation_type", "Other"),
+    "profile.org_type.other.pct": Share("organisation_type", "Other"),
+    "profile.org_type.government.pct.albania_moldova.min": Extreme(
+        "min", _countries(_GOV_SHARE, "Albania", "Moldova")
+    ),
+    "profile.org_type.government.pct.albania_moldova.max": Extreme(
+        "max", _countries(_GOV_SHARE, "Albania", "Moldova")
+    ),
+    "profile.org_type.government.pct.other_four.min": Extreme(
+        "min", _countries(_GOV_SHARE, "Bosnia and Herzegovina", "Colombia", "Mexico", "Peru")
+    ),
+    "profile.org_type.government.pct.other_four.max": Extreme(
+        "max", _countries(_GOV_SHARE, "Bosnia and Herzegovina", "Colombia", "Mexico", "Peru")
+    ),
+    "profile.location.urban.count": Count("location", "Urban"),
+    "profile.location.urban.pct": Share("location", "Urban"),
+    "profile.location.urban.pct.bosnia-and-herzegovina": InCountry(
+        Share("location", "Urban"), "Bosnia and Herzegovina"
+    ),
+    "profile.location.urban.pct.moldova": InCountry(Share("location", "Urban"), "Moldova"),
+    "profile.location.rural.count": Count("location", "Rural"),
+    "profile.location.rural.pct": Share("location", "Rural"),
+    "profile.location.urban_and_rural.count": Count("location", "Urban and rural"),
+    "profile.location.urban_and_rural.pct": Share("location", "Urban and rural"),
+}
 
-def _add(ref_id: str, fn: Callable, by_country: Callable | None = None) -> None:
-    MEASURES[ref_id] = Measure(fn, by_country)
+SERVICES = {
+    "services.counselling_individual.pct": Share("service_individual_counselling", True),
+    "services.counselling_individual.pct.government": Share(
+        "service_individual_counselling", True, where=_GOVERNMENT
+    ),
+    "services.counselling_individual.pct.ngo": Share(
+        "service_individual_counselling", True, where=_NGO
+    ),
+    "services.counselling_individual.pct.men": Share(
+        "service_individual_counselling", True, where=Where("gender", "Male")
+    ),
+    "services.counselling_individual.pct.women": Share(
+        "service_individual_counselling", True, where=Where("gender", "Female")
+    ),
+    "services.family_support.pct": Share("service_family_support", True),
+    "services.legal.pct": Share("service_legal_support", True),
+    "services.sexual_health.pct": Share("service_sexual_health", True),
+    "services.sexual_health.pct.government": Share(
+        "service_sexual_health", True, where=_GOVERNMENT
+    ),
+    "services.sexual_health.pct.ngo": Share("service_sexual_health", True, where=_NGO),
+    "services.reintegration.pct": Share("service_reintegration", True),
+    "services.reintegration.pct.government": Share(
+        "service_reintegration", True, where=_GOVERNMENT
+    ),
+    "services.reintegration.pct.ngo": Share("service_reintegration", True, where=_NGO),
+    "services.group_psychosocial.pct": Share("service_group_psychosocial", True),
+}
 
+_ONLINE = Mean("caseload_online_pct")
 
-def _per_country(prefix: str, family: Callable[[Frame, str | None], float], countries=COUNTRIES):
-    for c in countries:
-        _add(f"{prefix}.{slugify(c)}", lambda frame, c=c, fam=family: fam(frame, c), family)
+CASELOADS = {
+    "caseload.any_se.mean_share": Mean("caseload_exploitation_pct"),
+    "caseload.any_se.up_to_quarter.pct": ShareBeyond("caseload_exploitation_pct", "<=", 25),
+    "caseload.any_se.three_quarters_plus.pct": ShareBeyond("caseload_exploitation_pct", ">=", 75),
+    "caseload.online_share_of_se.mean": Mean("caseload_online_pct"),
+    "caseload.online_share_of_se.mean.albania": InCountry(_ONLINE, "Albania"),
+    "caseload.online_share_of_se.mean.moldova": InCountry(_ONLINE, "Moldova"),
+    "caseload.online_share_of_total.mean": Mean(
+        "caseload_exploitation_pct", times_percent="caseload_online_pct"
+    ),
+    "caseload.online_share_of_total.mean.exec_summary": Mean(
+        "caseload_exploitation_pct", times_percent="caseload_online_pct"
+    ),
+    "caseload.online_share_of_total.one_in_five.exec_summary": Mean(
+        "caseload_exploitation_pct", times_percent="caseload_online_pct"
+    ),
+}
 
+_BOYS_SHARE = Mean("boys_online_pct", "supported_boys")
 
-def _register() -> None:
-    # Sample
-    _add("sample.completed.count", _rows)
-    _add("sample.completed.count.exec_summary", _rows)
-    _add("sample.countries.count", lambda f: float(f["country"].nunique()))
-    for c in COUNTRIES:
-        _add(
-            f"sample.completed.count.{slugify(c)}", lambda f, c=c: float((f["country"] == c).sum())
-        )
-    _add(
-        "barriers.factors.count",
-        lambda f: float(sum(col.startswith("barrier_") for col in f.columns)),
-    )
+BOYS_AND_GIRLS = {
+    "boys_girls.supported_boys.count": Count("supported_boys", True),
+    "boys_girls.supported_girls.count": Count("supported_girls", True),
+    "boys_girls.supported_only_boys.count": OnlyOne("supported_boys", "supported_girls"),
+    "boys_girls.supported_only_girls.count": OnlyOne("supported_girls", "supported_boys"),
+    "boys_girls.supported_boys_online.count": Respondents("boys_online"),
+    "boys_girls.supported_boys_online.pct": ShareBeyond(
+        "boys_online_pct", ">", 0, "supported_boys"
+    ),
+    "boys_girls.supported_girls_online.pct": ShareBeyond(
+        "girls_online_pct", ">", 0, "supported_girls"
+    ),
+    "boys_girls.boys_online_share.mean.albania": InCountry(_BOYS_SHARE, "Albania"),
+    "boys_girls.boys_online_share.mean.bosnia-and-herzegovina": InCountry(
+        _BOYS_SHARE, "Bosnia and Herzegovina"
+    ),
+    "boys_girls.boys_online_share.modal_band": ModalBandUpper("boys_online_pct", "boys_online"),
+    "boys_girls.boys_online_share.modal_band.exec_summary": ModalBandUpper(
+        "boys_online_pct", "boys_online"
+    ),
+    "boys_girls.girls_online_share.more_than_half.pct": ShareBeyond(
+        "girls_online_pct", ">", 50, "supported_girls"
+    ),
+    "boys_girls.girls_online_share.more_than_half.pct.exec_summary": ShareBeyond(
+        "girls_online_pct", ">", 50, "supported_girls"
+    ),
+    "boys_girls.girls_online_share.almost_all.pct": ShareBeyond(
+        "girls_online_pct", ">=", 90, "supported_girls"
+    ),
+    "boys_girls.boys_age.under_11.mean": Mean("boys_age_under_11_pct", "boys_online"),
+    "boys_girls.boys_age.11_17.mean": Mean(
+        "boys_age_11_15_pct", "boys_online", plus="boys_age_16_17_pct"
+    ),
+    "boys_girls.girls_age.under_11.mean": Mean("girls_age_under_11_pct", "girls_online"),
+    "boys_girls.girls_age.11_15.mean": Mean("girls_age_11_15_pct", "girls_online"),
+    "boys_girls.girls_age.16_17.mean": Mean("girls_age_16_17_pct", "girls_online"),
+}
 
-    # Profile
-    for key, level in (("female", "Female"), ("male", "Male"), ("other", "Other")):
-        _add(f"profile.gender.{key}.count", count("gender", level))
-        _add(f"profile.gender.{key}.pct", pct("gender", level))
-    _per_country("profile.gender.female.pct", pct("gender", "Female"))
-    _per_country("profile.gender.other.count", count("gender", "Other"))
-    for key, level in (
-        ("21_30", "21-30"),
-        ("31_40", "31-40"),
-        ("41_50", "41-50"),
-        ("over_50", "Over 50"),
-    ):
-        _add(f"profile.age.{key}.count", count("age_band", level))
-        _add(f"profile.age.{key}.pct", pct("age_band", level))
-    _add(
-        "profile.age.21_30.pct.government",
-        pct("age_band", "21-30", where=lambda p: p["organisation_type"] == "Government"),
-    )
-    _add(
-        "profile.age.21_30.pct.ngo",
-        pct(
-            "age_band",
-            "21-30",
-            where=lambda p: p["organisation_type"] == "NGO (no religious affiliation)",
-        ),
-    )
-    for key, level in (
-        ("below_tertiary", "No tertiary degree"),
-        ("bachelor", "Bachelor's degree"),
-        ("masters_phd", "Master's degree or PhD"),
-    ):
-        _add(f"profile.education.{key}.count", count("education", level))
-        _add(f"profile.education.{key}.pct", pct("education", level))
-    _per_country("profile.education.masters_phd.pct", pct("education", "Master's degree or PhD"))
-    for key, level in (
-        ("0_5", "0-5 years"),
-        ("6_10", "6-10 years"),
-        ("11_20", "11-20 years"),
-        ("over_20", "Over 20 years"),
-    ):
-        _add(f"profile.experience.{key}.count", count("experience", level))
-        _add(f"profile.experience.{key}.pct", pct("experience", level))
-    _per_country("profile.experience.0_5.pct", pct("experience", "0-5 years"))
-    for key, level in (
-        ("government", "Government"),
-        ("ngo", "NGO (no religious affiliation)"),
-        ("other", "Other"),
-    ):
-        _add(f"profile.org_type.{key}.count", count("organisation_type", level))
-        _add(f"profile.org_type.{key}.pct", pct("organisation_type", level))
-    gov = pct("organisation_type", "Government")
-    for key, group in (
-        ("albania_moldova", ("Albania", "Moldova")),
-        ("other_four", ("Bosnia and Herzegovina", "Colombia", "Mexico", "Peru")),
-    ):
-        _add(
-            f"profile.org_type.government.pct.{key}.min",
-            lambda f, g=group: min(gov(f, c) for c in g),
-        )
-        _add(
-            f"profile.org_type.government.pct.{key}.max",
-            lambda f, g=group: max(gov(f, c) for c in g),
-        )
-    for key, level in (
-        ("urban", "Urban"),
-        ("rural", "Rural"),
-        ("urban_and_rural", "Urban and rural"),
-    ):
-        _add(f"profile.location.{key}.count", count("location", level))
-        _add(f"profile.location.{key}.pct", pct("location", level))
-    _per_country("profile.location.urban.pct", pct("location", "Urban"))
+_RELATIONSHIP = ("boys_offender_relationship", "girls_offender_relationship")
 
-    # Services
-    for key, col in (
-        ("counselling_individual", "service_individual_counselling"),
-        ("family_support", "service_family_support"),
-        ("legal", "service_legal_support"),
-        ("sexual_health", "service_sexual_health"),
-        ("reintegration", "service_reintegration"),
-        ("group_psychosocial", "service_group_psychosocial"),
-    ):
-        _add(f"services.{key}.pct", pct(col, True))
-        _add(
-            f"services.{key}.pct.government",
-            pct(col, True, where=lambda p: p["organisation_type"] == "Government"),
-        )
-        _add(
-            f"services.{key}.pct.ngo",
-            pct(
-                col,
-                True,
-                where=lambda p: p["organisation_type"] == "NGO (no religious affiliation)",
-            ),
-        )
-    _add(
-        "services.counselling_individual.pct.men",
-        pct("service_individual_counselling", True, where=lambda p: p["gender"] == "Male"),
-    )
-    _add(
-        "services.counselling_individual.pct.women",
-        pct("service_individual_counselling", True, where=lambda p: p["gender"] == "Female"),
-    )
+OFFENDERS = {
+    "offenders.female.share": PooledMean(("boys_offender_female_pct", "girls_offender_female_pct")),
+    "offenders.female.share.exec_summary": PooledMean(
+        ("boys_offender_female_pct", "girls_offender_female_pct")
+    ),
+    "offenders.female.share.girls.mexico": InCountry(
+        Mean("girls_offender_female_pct", "girls_online"), "Mexico"
+    ),
+    "offenders.foreign_more_common.pct": Share("offender_nationality", "Another country"),
+    "offenders.same_country.pct.exec_summary": Share(
+        "offender_nationality", "Same country as the child"
+    ),
+    "offenders.relationship.parents.rank": OptionRank(_RELATIONSHIP, "Parent or step-parent"),
+    "offenders.relationship.other_relatives.rank": OptionRank(
+        _RELATIONSHIP, "Other relative (18 or older)"
+    ),
+    "offenders.relationship.family_friends.rank": OptionRank(_RELATIONSHIP, "Family friend"),
+}
 
-    # Caseloads
-    _add("caseload.any_se.mean_share", mean("caseload_exploitation_pct"))
-    _add(
-        "caseload.any_se.up_to_quarter.pct",
-        lambda f: float(100 * (f["caseload_exploitation_pct"] <= 25).mean()),
-    )
-    _add(
-        "caseload.any_se.three_quarters_plus.pct",
-        lambda f: float(100 * (f["caseload_exploitation_pct"] >= 75).mean()),
-    )
-    online = mean("caseload_online_pct")
-    _add("caseload.online_share_of_se.mean", online)
-    _per_country("caseload.online_share_of_se.mean", online)
-    product = mean(lambda p: p["caseload_exploitation_pct"] * p["caseload_online_pct"] / 100)
-    for suffix in ("mean", "mean.exec_summary", "one_in_five.exec_summary"):
-        _add(f"caseload.online_share_of_total.{suffix}", product)
+EXCHANGE_AND_ABUSE = {
+    "exchange.money.share.boys": Share("boys_exchange", "Money", "boys_online"),
+    "exchange.money.share.girls": Share("girls_exchange", "Money", "girls_online"),
+    "exchange.money.share.exec_summary": PooledShare(("boys_exchange", "girls_exchange"), "Money"),
+    "exchange.goods_boys.rank.moldova": CountryRank(
+        Share("boys_exchange", "Gifts or goods", "boys_online"), "Moldova"
+    ),
+    "exchange.shelter_boys.rank.peru": CountryRank(
+        Share("boys_exchange", "Shelter", "boys_online"), "Peru"
+    ),
+    "facilitation.facilitator_present.pct.boys": Share("boys_facilitator", "Yes", "boys_online"),
+    "facilitation.facilitator_present.pct.girls": Share("girls_facilitator", "Yes", "girls_online"),
+    "forms_of_abuse.self_generated.pct.boys": Share(
+        "boys_form_self_generated", True, "boys_online"
+    ),
+    "forms_of_abuse.self_generated.pct.girls": Share(
+        "girls_form_self_generated", True, "girls_online"
+    ),
+}
 
-    # Boys and girls
-    _add("boys_girls.supported_boys.count", count("supported_boys", True))
-    _add("boys_girls.supported_girls.count", count("supported_girls", True))
-    _add(
-        "boys_girls.supported_only_boys.count",
-        lambda f: float((f["supported_boys"] & ~f["supported_girls"]).sum()),
-    )
-    _add(
-        "boys_girls.supported_only_girls.count",
-        lambda f: float((f["supported_girls"] & ~f["supported_boys"]).sum()),
-    )
-    _add(
-        "boys_girls.supported_boys_online.count", lambda f: float(ASKED_IF["boys_online"](f).sum())
-    )
-    _add(
-        "boys_girls.supported_boys_online.pct",
-        lambda f: float(100 * (_in(f, "supported_boys")["boys_online_pct"] > 0).mean()),
-    )
-    _add(
-        "boys_girls.supported_girls_online.pct",
-        lambda f: float(100 * (_in(f, "supported_girls")["girls_online_pct"] > 0).mean()),
-    )
-    boys_share = mean("boys_online_pct", "supported_boys")
-    _per_country("boys_girls.boys_online_share.mean", boys_share)
-    for suffix in ("", ".exec_summary"):
-        _add(
-            f"boys_girls.boys_online_share.modal_band{suffix}",
-            _modal_band_upper("boys_online_pct", "boys_online"),
-        )
-    for suffix in ("", ".exec_summary"):
-        _add(
-            f"boys_girls.girls_online_share.more_than_half.pct{suffix}",
-            lambda f: float(100 * (_in(f, "supported_girls")["girls_online_pct"] > 50).mean()),
-        )
-    _add(
-        "boys_girls.girls_online_share.almost_all.pct",
-        lambda f: float(100 * (_in(f, "supported_girls")["girls_online_pct"] >= 90).mean()),
-    )
-    _add("boys_girls.boys_age.under_11.mean", mean("boys_age_under_11_pct", "boys_online"))
-    _add(
-        "boys_girls.boys_age.11_17.mean",
-        mean(lambda p: p["boys_age_11_15_pct"] + p["boys_age_16_17_pct"], "boys_online"),
-    )
-    for band in ("under_11", "11_15", "16_17"):
-        _add(f"boys_girls.girls_age.{band}.mean", mean(f"girls_age_{band}_pct", "girls_online"))
+_FEAR = Share("barrier_fear_of_reactions", True)
+_NO_CONFIDENCE = Share("barrier_no_confidence_in_help", True)
 
-    # Offenders
-    def female_pooled(f: Frame) -> float:
-        pooled = pd.concat([f["boys_offender_female_pct"], f["girls_offender_female_pct"]])
-        return float(pooled.dropna().astype(float).mean())
+BARRIERS_AND_BELIEFS = {
+    "barriers.factors.count": Columns("barrier_"),
+    "barriers.stigma_shame.pct": Share("barrier_stigma_shame", True),
+    "barriers.stigma_shame.pct.exec_summary": Share("barrier_stigma_shame", True),
+    "barriers.fear_of_reactions.pct": Share("barrier_fear_of_reactions", True),
+    "barriers.fear_of_reactions.pct.exec_summary": Share("barrier_fear_of_reactions", True),
+    "barriers.fear_of_reactions.top_k.bosnia-and-herzegovina": CountryRank(
+        _FEAR, "Bosnia and Herzegovina"
+    ),
+    "barriers.fear_of_reactions.top_k.moldova": CountryRank(_FEAR, "Moldova"),
+    "barriers.no_confidence_in_help.top_k.colombia": CountryRank(_NO_CONFIDENCE, "Colombia"),
+    "barriers.no_confidence_in_help.top_k.peru": CountryRank(_NO_CONFIDENCE, "Peru"),
+    "barriers.fear_of_criminalisation.rank.mexico": CountryRank(
+        Share("barrier_fear_criminalised", True), "Mexico"
+    ),
+    "barriers.police_refuse_report.rank.mexico": CountryRank(
+        Share("barrier_police_refuse_report", True), "Mexico"
+    ),
+    "barriers.sex_taboo.rank.bosnia-and-herzegovina": CountryRank(
+        Share("barrier_sex_taboo", True), "Bosnia and Herzegovina"
+    ),
+    "beliefs.culture_of_silence.pct": Share("belief_culture_of_silence", True),
+    "beliefs.sex_taboo.pct": Share("belief_sex_taboo", True),
+}
 
-    _add("offenders.female.share", female_pooled)
-    _add("offenders.female.share.exec_summary", female_pooled)
-    girls_female = mean("girls_offender_female_pct", "girls_online")
-    _per_country("offenders.female.share.girls", girls_female)
-    _add("offenders.foreign_more_common.pct", pct("offender_nationality", "Another country"))
-    _add(
-        "offenders.same_country.pct.exec_summary",
-        pct("offender_nationality", "Same country as the child"),
-    )
-    rel = ["boys_offender_relationship", "girls_offender_relationship"]
-    _add("offenders.relationship.parents.rank", option_rank(rel, "Parent or step-parent"))
-    _add(
-        "offenders.relationship.other_relatives.rank",
-        option_rank(rel, "Other relative (18 or older)"),
-    )
-    _add("offenders.relationship.family_friends.rank", option_rank(rel, "Family friend"))
+_POOR_OR_NONE = ("None", "Poor")
+_THREE_AREAS = tuple(
+    Share(column, _POOR_OR_NONE)
+    for column in ("govt_awareness_raising", "govt_training", "govt_public_advocacy")
+)
 
-    # Exchange and facilitation
-    _add("exchange.money.share.boys", pct("boys_exchange", "Money", "boys_online"))
-    _add("exchange.money.share.girls", pct("girls_exchange", "Money", "girls_online"))
-    _add(
-        "exchange.money.share.exec_summary",
-        lambda f: float(
-            100
-            * pd.concat([f["boys_exchange"].astype(object), f["girls_exchange"].astype(object)])
-            .dropna()
-            .eq("Money")
-            .mean()
-        ),
-    )
-    _add(
-        "exchange.goods_boys.rank.moldova",
-        country_rank(pct("boys_exchange", "Gifts or goods", "boys_online"), "Moldova"),
-    )
-    _add(
-        "exchange.shelter_boys.rank.peru",
-        country_rank(pct("boys_exchange", "Shelter", "boys_online"), "Peru"),
-    )
-    for sex in ("boys", "girls"):
-        _add(
-            f"facilitation.facilitator_present.pct.{sex}",
-            pct(f"{sex}_facilitator", "Yes", f"{sex}_online"),
-        )
+GOVERNMENT_SCENARIOS_AWARENESS = {
+    "government.funding.poor_or_none.pct": Share("govt_funding", _POOR_OR_NONE),
+    "government.awareness_training_advocacy.poor_or_none.pct.max": Extreme("max", _THREE_AREAS),
+    "government.awareness_training_advocacy.poor_or_none.pct.min": Extreme("min", _THREE_AREAS),
+    "scenarios.victim.yes.pct": Share("scenario_paid_video_call_victim", "Yes"),
+    "scenarios.offender.yes.pct": Share("scenario_secret_recording_offence", "Yes"),
+    "scenarios.gender_flipped.yes.pct": Share("scenario_gender_reversed", "Yes"),
+    "scenarios.viewer.no.pct": Share("scenario_viewer_offence", "No"),
+    "scenarios.viewer.unsure.pct": Share("scenario_viewer_offence", "Don't know"),
+    "scenarios.viewer.yes.pct.colombia": InCountry(
+        Share("scenario_viewer_offence", "Yes"), "Colombia"
+    ),
+    "scenarios.dating.yes.pct": Share("scenario_adolescents_dating", "Yes"),
+    "awareness.rating.excellent.pct": Share("public_awareness", "Excellent"),
+    "awareness.rating.good.pct": Share("public_awareness", "Good"),
+    "awareness.rating.fair.pct": Share("public_awareness", "Fair"),
+    "awareness.rating.poor.pct": Share("public_awareness", "Poor"),
+    "awareness.rating.poor.pct.exec_summary": Share("public_awareness", "Poor"),
+    "awareness.rating.good_or_excellent.pct": Share("public_awareness", ("Good", "Excellent")),
+    "awareness.rating.good_or_excellent.pct.exec_summary": Share(
+        "public_awareness", ("Good", "Excellent")
+    ),
+}
 
-    # Forms of abuse
-    _add(
-        "forms_of_abuse.self_generated.pct.boys",
-        pct("boys_form_self_generated", True, "boys_online"),
-    )
-    _add(
-        "forms_of_abuse.self_generated.pct.girls",
-        pct("girls_form_self_generated", True, "girls_online"),
-    )
+#: The 19 published tests, recomputed (their design: ``survey.published_tests``).
+PUBLISHED_TEST_STATISTICS = {
+    "caseload.any_se.by_country.anova": TestStatistic("caseload.any_se.by_country.anova"),
+    "caseload.online_share_of_se.by_country.anova": TestStatistic(
+        "caseload.online_share_of_se.by_country.anova"
+    ),
+    "boys_girls.boys_online_share.by_country.anova": TestStatistic(
+        "boys_girls.boys_online_share.by_country.anova"
+    ),
+    "offenders.female_girls.by_country.anova": TestStatistic(
+        "offenders.female_girls.by_country.anova"
+    ),
+    "exchange.boys.by_country.chi2": TestStatistic("exchange.boys.by_country.chi2"),
+    "exchange.girls.by_country.chi2": TestStatistic("exchange.girls.by_country.chi2"),
+    "forms_of_abuse.csam.by_child_gender.chi2": TestStatistic(
+        "forms_of_abuse.csam.by_child_gender.chi2"
+    ),
+    "forms_of_abuse.grooming.by_child_gender.chi2": TestStatistic(
+        "forms_of_abuse.grooming.by_child_gender.chi2"
+    ),
+    "forms_of_abuse.live_streaming.by_child_gender.chi2": TestStatistic(
+        "forms_of_abuse.live_streaming.by_child_gender.chi2"
+    ),
+    "forms_of_abuse.self_generated.by_child_gender.chi2": TestStatistic(
+        "forms_of_abuse.self_generated.by_child_gender.chi2"
+    ),
+    "profile.age.by_org_type.chi2": TestStatistic("profile.age.by_org_type.chi2"),
+    "profile.gender.by_country.chi2": TestStatistic("profile.gender.by_country.chi2"),
+    "profile.location.by_country.chi2": TestStatistic("profile.location.by_country.chi2"),
+    "scenarios.gender_flipped.by_country.chi2": TestStatistic(
+        "scenarios.gender_flipped.by_country.chi2"
+    ),
+    "scenarios.viewer.by_country.chi2": TestStatistic("scenarios.viewer.by_country.chi2"),
+    "services.counselling_individual.by_gender.chi2": TestStatistic(
+        "services.counselling_individual.by_gender.chi2"
+    ),
+    "services.counselling_individual.by_org_type.chi2": TestStatistic(
+        "services.counselling_individual.by_org_type.chi2"
+    ),
+    "services.reintegration.by_org_type.chi2": TestStatistic(
+        "services.reintegration.by_org_type.chi2"
+    ),
+    "services.sexual_health.by_org_type.chi2": TestStatistic(
+        "services.sexual_health.by_org_type.chi2"
+    ),
+}
 
-    # Barriers and beliefs
-    for key in ("stigma_shame", "fear_of_reactions"):
-        for suffix in ("", ".exec_summary"):
-            _add(f"barriers.{key}.pct{suffix}", pct(f"barrier_{key}", True))
-    for ref_key, col, countries in (
-        (
-            "fear_of_reactions.top_k",
-            "barrier_fear_of_reactions",
-            ("Bosnia and Herzegovina", "Moldova"),
-        ),
-        ("no_confidence_in_help.top_k", "barrier_no_confidence_in_help", ("Colombia", "Peru")),
-        ("fear_of_criminalisation.rank", "barrier_fear_criminalised", ("Mexico",)),
-        ("police_refuse_report.rank", "barrier_police_refuse_report", ("Mexico",)),
-        ("sex_taboo.rank", "barrier_sex_taboo", ("Bosnia and Herzegovina",)),
-    ):
-        for c in countries:
-            _add(f"barriers.{ref_key}.{slugify(c)}", country_rank(pct(col, True), c))
-    for key in ("culture_of_silence", "sex_taboo"):
-        _add(f"beliefs.{key}.pct", pct(f"belief_{key}", True))
+_TOPICS = (
+    SAMPLE,
+    PROFILE,
+    SERVICES,
+    CASELOADS,
+    BOYS_AND_GIRLS,
+    OFFENDERS,
+    EXCHANGE_AND_ABUSE,
+    BARRIERS_AND_BELIEFS,
+    GOVERNMENT_SCENARIOS_AWARENESS,
+    PUBLISHED_TEST_STATISTICS,
+)
 
-    # Government
-    poor_none = ["None", "Poor"]
-    _add("government.funding.poor_or_none.pct", pct("govt_funding", poor_none))
-    three = ("govt_awareness_raising", "govt_training", "govt_public_advocacy")
-    _add(
-        "government.awareness_training_advocacy.poor_or_none.pct.max",
-        lambda f: max(pct(c, poor_none)(f) for c in three),
-    )
-    _add(
-        "government.awareness_training_advocacy.poor_or_none.pct.min",
-        lambda f: min(pct(c, poor_none)(f) for c in three),
-    )
+#: Reference id -> the measure computing that survey figure.
+MEASURES: dict[str, Measure] = {ref_id: m for topic in _TOPICS for ref_id, m in topic.items()}
 
-    # Scenarios and awareness
-    _add("scenarios.victim.yes.pct", pct("scenario_paid_video_call_victim", "Yes"))
-    _add("scenarios.offender.yes.pct", pct("scenario_secret_recording_offence", "Yes"))
-    _add("scenarios.gender_flipped.yes.pct", pct("scenario_gender_reversed", "Yes"))
-    _add("scenarios.viewer.no.pct", pct("scenario_viewer_offence", "No"))
-    _add("scenarios.viewer.unsure.pct", pct("scenario_viewer_offence", "Don't know"))
-    _per_country("scenarios.viewer.yes.pct", pct("scenario_viewer_offence", "Yes"))
-    _add("scenarios.dating.yes.pct", pct("scenario_adolescents_dating", "Yes"))
-    for key, level in (
-        ("excellent", "Excellent"),
-        ("good", "Good"),
-        ("fair", "Fair"),
-        ("poor", "Poor"),
-    ):
-        _add(f"awareness.rating.{key}.pct", pct("public_awareness", level))
-    _add("awareness.rating.poor.pct.exec_summary", pct("public_awareness", "Poor"))
-    for suffix in ("", ".exec_summary"):
-        _add(
-            f"awareness.rating.good_or_excellent.pct{suffix}",
-            pct("public_awareness", ["Good", "Excellent"]),
-        )
+#: Survey ids of the reference table that describe the questionnaire or the fieldwork (a
+#: month, a language count, the questions asked, people screened out before answering): no
+#: answer in the data holds them, so the replication table marks them not computable.
+NOT_FROM_THE_ANSWERS: tuple[str, ...] = (
+    "sample.collection.first_month",
+    "sample.collection.last_month",
+    "sample.collection.year",
+    "sample.disqualified.count",
+    "sample.eligibility.min_age",
+    "sample.eligibility.months_in_role",
+    "sample.languages.count",
+    "sample.partial.count",
+    "sample.questions.count",
+    "sample.questions.count.exec_summary",
+    "services.top_services.count",
+)
 
-    # The 19 published tests
-    for test in PUBLISHED_TESTS:
-        _add(test.id, test_statistic(test.id))
-
-
-_register()
+#: What the replication table says for an id of :data:`NOT_FROM_THE_ANSWERS`.
+NOT_FROM_THE_ANSWERS_TEXT = (
+    "not computed: describes the questionnaire or fieldwork, not the answers"
+)
 
 
 def compute(ref_id: str, frame: Frame) -> float:
@@ -472,3 +846,12 @@ def country_values(ref_id: str, frame: Frame) -> dict[str, float]:
     if family is None:
         return {}
     return {c: family(frame, c) for c in COUNTRIES if (frame["country"] == c).any()}
+
+
+def describe(ref_id: str) -> str:
+    """Say in words how a survey figure is computed (empty for an id no measure knows)."""
+    if ref_id in MEASURES:
+        return MEASURES[ref_id].describe()
+    if ref_id in NOT_FROM_THE_ANSWERS:
+        return NOT_FROM_THE_ANSWERS_TEXT
+    return ""

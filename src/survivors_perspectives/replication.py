@@ -3,8 +3,10 @@
 The per-figure comparison is :func:`survivors_perspectives.fidelity.compare` (written with
 the survey generator, which is calibrated against it). This module puts its result in the
 shape the replication chapter and ``data/derived/replication.csv`` use, with the reference
-table's topic, scope and note beside each row, and counts the outcome per topic and per
-country.
+table's topic, scope and note beside each row and, in ``computed_as``, how the figure is
+computed in words (:func:`how_computed`, from the measure objects of ``measures`` and
+``conversations.measures``: text about the code, the same on every dataset, never a count),
+and counts the outcome per topic and per country.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ REPLICATION_COLUMNS: tuple[str, ...] = (
     "topic",
     "scope",
     "quantity",
+    "computed_as",
     "unit",
     "published",
     "reproduced",
@@ -29,10 +32,28 @@ REPLICATION_COLUMNS: tuple[str, ...] = (
     "reference_note",
 )
 
+#: What ``computed_as`` says for a reference id no measure computes.
+NO_MEASURE = "no measure computes this figure"
+
 #: Status of a figure the data reproduce within tolerance (as ``fidelity`` names it).
 REPRODUCED = "reproduced"
 #: Status of a figure no function computes from the data.
 NOT_COMPUTABLE = "not_computable"
+
+
+def how_computed(ref_id: str) -> str:
+    """Say in words how a figure of the reference table is computed from the data.
+
+    Survey figures: ``measures.describe`` (e.g. ``share of gender == "Female" among all
+    respondents``); conversation figures: ``conversations.measures.describe`` of the id's
+    spec. The text depends on the id alone, never on a dataset.
+    """
+    from survivors_perspectives import measures
+    from survivors_perspectives.conversations.measures import MEASURE_SPECS, describe
+
+    if ref_id in MEASURE_SPECS:
+        return describe(MEASURE_SPECS[ref_id])
+    return measures.describe(ref_id) or NO_MEASURE
 
 
 def replication_table(
@@ -52,7 +73,8 @@ def replication_table(
     DataFrame
         One row per reference row, columns :data:`REPLICATION_COLUMNS`, sorted by id:
         ``note`` says why a figure has its status (from ``fidelity.compare``),
-        ``reference_note`` is the reference table's own note on the figure.
+        ``reference_note`` is the reference table's own note on the figure, ``computed_as``
+        how the figure is computed (:func:`how_computed`).
     """
     from survivors_perspectives.fidelity import compare
 
@@ -71,6 +93,7 @@ def replication_table(
         if column not in table:
             table[column] = pd.NA
     table["status"] = table["status"].fillna(NOT_COMPUTABLE)
+    table["computed_as"] = [how_computed(ref_id) for ref_id in table["id"]]
     table = _withhold_unpublished_country_values(table, reference, survey, conversations)
     table = table.sort_values("id", kind="stable")
     return table[list(REPLICATION_COLUMNS)].reset_index(drop=True)

@@ -94,27 +94,42 @@ def evaluate(spec: Spec, frame: pd.DataFrame) -> float:
     raise TypeError(f"unknown spec {spec!r}")
 
 
+_PEOPLE = {"participant": "participants", "declined": "people who declined"}
+
+
+def describe(spec: Spec) -> str:
+    """Say in words what a spec computes (the replication table's "how it is computed").
+
+    The text names columns and values of the codebook, never a number from the data.
+    """
+    if isinstance(spec, Count):
+        conditions = []
+        if spec.column is not None:
+            value = f'"{spec.value}"' if isinstance(spec.value, str) else repr(spec.value)
+            conditions.append(f"{spec.column} == {value}")
+        if spec.gender is not None:
+            conditions.append(f'gender == "{spec.gender}"')
+        if spec.targeted_between is not None:
+            low, high = spec.targeted_between
+            conditions.append(f"age_first_targeted between {low} and {high}")
+        text = f"number of {_PEOPLE.get(spec.status, spec.status)}"
+        if conditions:
+            text += " with " + " and ".join(conditions)
+        return text + (f", in {spec.country}" if spec.country else "")
+    if isinstance(spec, Extreme):
+        word = "lowest" if spec.how == "min" else "highest"
+        who = "participants" + (f' with gender == "{spec.gender}"' if spec.gender else "")
+        return f"{word} {spec.column} among {who}" + (
+            f", in {spec.country}" if spec.country else ""
+        )
+    if isinstance(spec, Distinct):
+        return f"number of distinct values of {spec.column} among participants"
+    raise TypeError(f"unknown spec {spec!r}")
+
+
 def _theme(theme: str, country: str, gender: str | None = None) -> Count:
     """Count participants in one country coded 1 for a theme."""
     return Count(column=theme, country=country, gender=gender)
-
-
-_COUNTRY_SLUGS = {
-    "Albania": "albania",
-    "Bosnia and Herzegovina": "bosnia-and-herzegovina",
-    "Colombia": "colombia",
-    "Mexico": "mexico",
-    "Moldova": "moldova",
-    "Peru": "peru",
-}
-
-
-def _country_counts() -> dict[str, Spec]:
-    """Participants per country (Bosnia and Herzegovina included: zero)."""
-    return {
-        f"conversations.participants.count.{slug}": Count(country=name)
-        for name, slug in _COUNTRY_SLUGS.items()
-    }
 
 
 #: One spec per published conversation figure.
@@ -123,7 +138,15 @@ MEASURE_SPECS: dict[str, Spec] = {
     "conversations.participants.women.count": Count(gender="female"),
     "conversations.participants.men.count": Count(gender="male"),
     "conversations.countries.count": Distinct("country"),
-    **_country_counts(),
+    # Participants per country (Bosnia and Herzegovina included: zero).
+    "conversations.participants.count.albania": Count(country="Albania"),
+    "conversations.participants.count.bosnia-and-herzegovina": Count(
+        country="Bosnia and Herzegovina"
+    ),
+    "conversations.participants.count.colombia": Count(country="Colombia"),
+    "conversations.participants.count.mexico": Count(country="Mexico"),
+    "conversations.participants.count.moldova": Count(country="Moldova"),
+    "conversations.participants.count.peru": Count(country="Peru"),
     "conversations.participants.men.count.mexico": Count(country="Mexico", gender="male"),
     "conversations.participants.men.count.colombia": Count(country="Colombia", gender="male"),
     "conversations.participants.women.count.peru": Count(country="Peru", gender="female"),

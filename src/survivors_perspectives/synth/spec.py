@@ -208,23 +208,47 @@ def _split(total: int, shares: dict) -> dict:
 # --------------------------------------------------------------------------------------
 
 
-def build_spec(reference: pd.DataFrame | None = None) -> Spec:
-    """Build the default spec from the published reference table and our assumptions."""
-    if reference is None:
-        from ..reference import load_reference
+@dataclass
+class _Draft:
+    """A spec being declared, one topic function at a time.
 
-        reference = load_reference()
-    pub = _Published(reference)
-    assumptions: list[Note] = []
+    Each topic function (:data:`TOPICS`, in the order the generator needs: the tables and
+    assumptions keep that order) reads the reference table through ``pub``, appends its
+    targets to ``tables`` and ``sliders`` and its assumptions through ``assume``; the few
+    figures one topic hands to another (who had online cases, the gender totals ...) are
+    fields, so a reader sees what crosses topics.
+    """
 
-    def assume(about: str, text: str) -> None:
-        assumptions.append(Note(about, text))
+    reference: pd.DataFrame
+    pub: _Published
+    sizes: dict
+    tables: list = field(default_factory=list)
+    sliders: list = field(default_factory=list)
+    assumptions: list = field(default_factory=list)
+    gender_totals: dict = field(default_factory=dict)
+    org_totals: dict = field(default_factory=dict)
+    n_girls: int = 0
+    boys_online: int = 0
+    girls_online: int = 0
+    joint: tuple = ()
+    compositions: tuple = ()
 
-    sizes = {c: pub.count(f"sample.completed.count.{slugify(c)}") for c in COUNTRIES}
-    n_total = sum(sizes.values())
-    tables: list[TableTarget] = []
+    @property
+    def n_total(self) -> int:
+        """Respondents at the published scale."""
+        return sum(self.sizes.values())
 
-    # --- Profile -------------------------------------------------------------------------
+    def assume(self, about: str, text: str) -> None:
+        """Record an assumption with what it is about."""
+        self.assumptions.append(Note(about, text))
+
+
+def _gender(d: _Draft) -> None:
+    """Gender by country: published totals, Albania and Moldova fixed, X2(10) tilt."""
+    pub = d.pub
+    sizes = d.sizes
+    tables = d.tables
+    assume = d.assume
     gender_totals = {
         "Female": pub.count("profile.gender.female.count"),
         "Male": pub.count("profile.gender.male.count"),
@@ -262,7 +286,15 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "four countries lie between them, tilted (Bosnia and Herzegovina most female, Mexico "
         "least) just enough to give the published X2(10).",
     )
+    d.gender_totals = gender_totals
 
+
+def _organisation_type(d: _Draft) -> None:
+    """Organisation type by country: the published government ranges."""
+    pub = d.pub
+    sizes = d.sizes
+    tables = d.tables
+    assume = d.assume
     org_totals = {
         "Government": pub.count("profile.org_type.government.count"),
         "NGO (no religious affiliation)": pub.count("profile.org_type.ngo.count"),
@@ -302,7 +334,15 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "22%, Mexico 77%, Peru 55%, Bosnia and Herzegovina and Colombia sharing the rest "
         "equally. Non-government staff in Albania and Moldova lean to NGOs.",
     )
+    d.org_totals = org_totals
 
+
+def _age(d: _Draft) -> None:
+    """Age band by organisation type: the 21-30 shares, X2(6) tilt."""
+    pub = d.pub
+    tables = d.tables
+    assume = d.assume
+    org_totals = d.org_totals
     age_levels = CATEGORIES["age_band"]
     age_totals = dict(
         zip(
@@ -338,6 +378,13 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "lean to government, calibrated to the published X2(6).",
     )
 
+
+def _education(d: _Draft) -> None:
+    """Education by country: the per-country master's shares."""
+    pub = d.pub
+    sizes = d.sizes
+    tables = d.tables
+    assume = d.assume
     edu_totals = {
         "No tertiary degree": pub.count("profile.education.below_tertiary.count"),
         "Bachelor's degree": pub.count("profile.education.bachelor.count"),
@@ -367,6 +414,13 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         )
     )
 
+
+def _experience(d: _Draft) -> None:
+    """Experience by country: Mexico's 0-5 share fixed."""
+    pub = d.pub
+    sizes = d.sizes
+    tables = d.tables
+    assume = d.assume
     exp_levels = CATEGORIES["experience"]
     exp_totals = dict(
         zip(
@@ -387,6 +441,13 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "Apart from Mexico's 0-5 share, experience is spread evenly over countries.",
     )
 
+
+def _location(d: _Draft) -> None:
+    """Location by country: two urban shares fixed, X2(10) tilt."""
+    pub = d.pub
+    sizes = d.sizes
+    tables = d.tables
+    assume = d.assume
     loc_totals = {
         "Urban": pub.count("profile.location.urban.count"),
         "Rural": pub.count("profile.location.rural.count"),
@@ -422,7 +483,15 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "published; Moldova and Peru lean rural, calibrated to the published X2(10).",
     )
 
-    # --- Services ------------------------------------------------------------------------
+
+def _services_by_organisation(d: _Draft) -> None:
+    """Services by organisation type, and counselling by gender too."""
+    reference = d.reference
+    pub = d.pub
+    n_total = d.n_total
+    tables = d.tables
+    assume = d.assume
+    gender_totals = d.gender_totals
     by_org_yes: dict[str, dict] = {}
     for col, key in SERVICES_BY_ORG_TYPE:
         try:
@@ -463,6 +532,15 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         f"{gender_yes['Male']}/{gender_totals['Male']}, the one 'Other' respondent no: the gap "
         "that gives the published X2(2).",
     )
+    d.joint = joint
+
+
+def _other_services(d: _Draft) -> None:
+    """Services with a published share only, and those outside the top six."""
+    pub = d.pub
+    n_total = d.n_total
+    tables = d.tables
+    assume = d.assume
     simple_services = {
         "service_family_support": ("services.family_support.pct", {"Rural": -0.8}),
         "service_legal_support": ("services.legal.pct", {"Rural": -0.8}),
@@ -498,10 +576,16 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "published service (42%), as the report lists only the top six.",
     )
 
-    # --- Caseloads -----------------------------------------------------------------------
+
+def _caseloads(d: _Draft) -> None:
+    """Declare the caseload sliders: the share with sexual exploitation, the online share."""
+    pub = d.pub
+    n_total = d.n_total
+    sliders = d.sliders
+    assume = d.assume
     low = pub.n("caseload.any_se.up_to_quarter.pct")
     high = pub.n("caseload.any_se.three_quarters_plus.pct")
-    sliders: list[SliderTarget] = [
+    sliders += [
         SliderTarget(
             "caseload_exploitation_pct",
             "bands",
@@ -557,7 +641,13 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "product would be about 18.6%, against the published 18%.",
     )
 
-    # --- Boys and girls ------------------------------------------------------------------
+
+def _who_supported(d: _Draft) -> None:
+    """Who supported boys, girls or both, and who had online cases."""
+    pub = d.pub
+    n_total = d.n_total
+    tables = d.tables
+    assume = d.assume
     n_boys = pub.count("boys_girls.supported_boys.count")
     n_girls = pub.count("boys_girls.supported_girls.count")
     only_girls = pub.count("boys_girls.supported_only_girls.count")
@@ -599,6 +689,18 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         f"({boys_online} of {n_boys} for boys, {girls_online} of {n_girls} for girls: the "
         "girls' ANOVA df 5,312 imply 318), spread over countries by size.",
     )
+    d.boys_online = boys_online
+    d.girls_online = girls_online
+    d.n_girls = n_girls
+
+
+def _online_shares(d: _Draft) -> None:
+    """Declare the online shares of cases with boys and with girls."""
+    pub = d.pub
+    sliders = d.sliders
+    assume = d.assume
+    girls_online = d.girls_online
+    n_girls = d.n_girls
     sliders.append(
         SliderTarget(
             "boys_online_pct",
@@ -643,6 +745,12 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "with the published counts among workers with online cases, 0 for the rest; no "
         "country differences (none published).",
     )
+
+
+def _ages_of_children(d: _Draft) -> None:
+    """Declare the age compositions of the boys and girls supported."""
+    pub = d.pub
+    assume = d.assume
     compositions = (
         CompositionTarget(
             ("boys_age_under_11_pct", "boys_age_11_15_pct", "boys_age_16_17_pct"),
@@ -664,8 +772,14 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "The report gives 11-17 together (68%); we split it 42% (11-15) and 26% (16-17), "
         "younger than girls as the report says.",
     )
+    d.compositions = compositions
 
-    # --- Offenders -----------------------------------------------------------------------
+
+def _offenders(d: _Draft) -> None:
+    """Declare the share of female offenders, for boys and for girls."""
+    pub = d.pub
+    sliders = d.sliders
+    assume = d.assume
     female = pub("offenders.female.share")
     mex_girls = pub("offenders.female.share.girls.mexico")
     sliders.append(
@@ -693,6 +807,16 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "third (34%), the other countries 19%, so the average stays near a fifth; spread "
         "calibrated to the (non-significant) F(5,312).",
     )
+
+
+def _offender_nationality_and_relationship(d: _Draft) -> None:
+    """Declare where offenders come from and how they are related to the child."""
+    pub = d.pub
+    n_total = d.n_total
+    tables = d.tables
+    assume = d.assume
+    boys_online = d.boys_online
+    girls_online = d.girls_online
     foreign = pub.count_for_pct("offenders.foreign_more_common.pct", n_total)
     tables.append(
         TableTarget(
@@ -723,7 +847,14 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "dating or online contact.",
     )
 
-    # --- Exchange and facilitation ---------------------------------------------------------
+
+def _exchange(d: _Draft) -> None:
+    """Declare what was exchanged, for boys and girls, by country."""
+    pub = d.pub
+    tables = d.tables
+    assume = d.assume
+    boys_online = d.boys_online
+    girls_online = d.girls_online
     boys_ex = _split(
         boys_online,
         {
@@ -776,6 +907,14 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "are ours. Moldova leans to goods (more for boys), Peruvian boys to shelter, as "
         "published; the girls' larger X2 is spread over more countries (our choice).",
     )
+
+
+def _facilitation(d: _Draft) -> None:
+    """Adults who facilitate without offending."""
+    tables = d.tables
+    assume = d.assume
+    boys_online = d.boys_online
+    girls_online = d.girls_online
     for sex, n_online in (("boys", boys_online), ("girls", girls_online)):
         tables.append(
             TableTarget(
@@ -787,7 +926,15 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         )
     assume("facilitators", "Published as 'more than half' for boys and girls: 56% yes.")
 
-    # --- Forms of abuse --------------------------------------------------------------------
+
+def _forms_of_abuse(d: _Draft) -> None:
+    """Forms of abuse for boys and girls, boys solved from the published X2(1)."""
+    pub = d.pub
+    n_total = d.n_total
+    tables = d.tables
+    assume = d.assume
+    boys_online = d.boys_online
+    girls_online = d.girls_online
     boys_sg = pub.n("forms_of_abuse.self_generated.pct.boys")
     girls_sg = pub.n("forms_of_abuse.self_generated.pct.girls")
     girls_forms = {
@@ -825,7 +972,13 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "counted once per child gender (see survey.published_tests).",
     )
 
-    # --- Barriers and beliefs ----------------------------------------------------------------
+
+def _barriers(d: _Draft) -> None:
+    """Barriers to disclosure: two published shares, countries named as higher."""
+    pub = d.pub
+    n_total = d.n_total
+    tables = d.tables
+    assume = d.assume
     barrier_pct = {
         "barrier_stigma_shame": pub("barriers.stigma_shame.pct"),
         "barrier_fear_of_reactions": pub("barriers.fear_of_reactions.pct"),
@@ -874,6 +1027,14 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "ours (6-45%, below the top two). The countries the report names as selecting a "
         "barrier more often get higher odds (factor e).",
     )
+
+
+def _beliefs(d: _Draft) -> None:
+    """Traditional beliefs: two published counts, six of ours."""
+    pub = d.pub
+    n_total = d.n_total
+    tables = d.tables
+    assume = d.assume
     belief_pct = {
         "belief_culture_of_silence": None,
         "belief_sex_taboo": None,
@@ -893,7 +1054,13 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         tables.append(TableTarget(col, "country", {True: yes, False: n_total - yes}))
     assume("traditional beliefs", "Six of eight options are ours, at 12-45%.")
 
-    # --- Government, scenarios, awareness ----------------------------------------------------
+
+def _government(d: _Draft) -> None:
+    """Ratings of government action: poor-or-none shares."""
+    pub = d.pub
+    n_total = d.n_total
+    tables = d.tables
+    assume = d.assume
     poor_none = {
         "govt_funding": pub.n("government.funding.poor_or_none.pct"),
         "govt_awareness_raising": pub.count_for_pct(
@@ -925,6 +1092,14 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "60%: our order). Within poor-or-none, 35% 'none'; the rest Fair/Good/Excellent "
         "65/28/7. Legislation, law enforcement and services are ours.",
     )
+
+
+def _scenarios(d: _Draft) -> None:
+    """Declare the scenarios: 'yes' shares, two country tests, Colombia's viewer answer."""
+    pub = d.pub
+    n_total = d.n_total
+    tables = d.tables
+    assume = d.assume
     victim_yes = pub.count_for_pct("scenarios.victim.yes.pct", n_total)
     offender_yes = pub.count_for_pct("scenarios.offender.yes.pct", n_total)
     flipped_yes = pub.count_for_pct("scenarios.gender_flipped.yes.pct", n_total)
@@ -983,6 +1158,13 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         "are ours, calibrated to the published X2(10); Colombia keeps 73 of 89 'yes' "
         "(highest) for the viewer. 40 'don't know' in the dating scenario are ours.",
     )
+
+
+def _awareness(d: _Draft) -> None:
+    """Ratings of public awareness."""
+    pub = d.pub
+    n_total = d.n_total
+    tables = d.tables
     good_exc = pub.n("awareness.rating.good_or_excellent.pct")
     poor = pub.n("awareness.rating.poor.pct")
     excellent = count_for_pct(pub("awareness.rating.excellent.pct"), n_total)
@@ -998,6 +1180,47 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
             },
         )
     )
+
+
+#: The topic functions, in the order their targets are declared.
+TOPICS = (
+    _gender,
+    _organisation_type,
+    _age,
+    _education,
+    _experience,
+    _location,
+    _services_by_organisation,
+    _other_services,
+    _caseloads,
+    _who_supported,
+    _online_shares,
+    _ages_of_children,
+    _offenders,
+    _offender_nationality_and_relationship,
+    _exchange,
+    _facilitation,
+    _forms_of_abuse,
+    _barriers,
+    _beliefs,
+    _government,
+    _scenarios,
+    _awareness,
+)
+
+
+def build_spec(reference: pd.DataFrame | None = None) -> Spec:
+    """Build the default spec from the published reference table and our assumptions."""
+    if reference is None:
+        from ..reference import load_reference
+
+        reference = load_reference()
+    pub = _Published(reference)
+    sizes = {c: pub.count(f"sample.completed.count.{slugify(c)}") for c in COUNTRIES}
+    draft = _Draft(reference, pub, sizes)
+    for topic in TOPICS:
+        topic(draft)
+    tables, sliders, assume = draft.tables, draft.sliders, draft.assume
     try:
         conflicts = published_conflicts(reference)
     except ConflictReadError as error:
@@ -1015,9 +1238,9 @@ def build_spec(reference: pd.DataFrame | None = None) -> Spec:
         sizes=sizes,
         tables=tuple(tables),
         sliders=tuple(sliders),
-        compositions=compositions,
-        joint=joint,
-        assumptions=tuple(assumptions),
+        compositions=draft.compositions,
+        joint=draft.joint,
+        assumptions=tuple(draft.assumptions),
         conflicts=conflicts,
         structure=structure,
     )
