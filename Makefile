@@ -247,7 +247,7 @@ test: ## Build the book (in parallel), then run the linters and the test suite
 	$(MAKE) -j$(JOBS) book
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest
+	SP_BOOK_REQUIRED=1 $(PY) -m pytest
 
 .PHONY: bench
 bench: | $(EDITABLE_STAMP) ## Time cold, no-op, one-country and parallel builds (medians)

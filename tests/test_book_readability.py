@@ -15,9 +15,7 @@ from bs4 import BeautifulSoup
 from survivors_perspectives import auditor_tables, paths
 
 HTML = paths.BOOK_HTML
-built = pytest.mark.skipif(
-    not (HTML / "index.html").is_file(), reason="the book is not built (run make book)"
-)
+built = pytest.mark.usefixtures("built_html")
 
 #: The auditors' chapters, whose tables were raw pandas frames.
 AUDITOR_CHAPTERS = [
