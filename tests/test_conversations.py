@@ -241,6 +241,7 @@ def test_other_seed_differs_but_still_reproduces(tmp_path):
     assert table.loc[~table["documented_conflict"], "reproduced"].all()
 
 
+@pytest.mark.slow
 def test_many_seeds_meet_every_target():
     """Targets are met by construction, not by a lucky seed."""
     for seed in range(1, 11):
