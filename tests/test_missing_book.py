@@ -52,5 +52,7 @@ def test_make_test_requires_the_book(root):
     text = (root / "Makefile").read_text(encoding="utf-8")
     recipe = text.split("\ntest: ", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
     lines = [line.strip() for line in recipe]
-    assert "SP_BOOK_REQUIRED=1 $(PY) -m pytest" in lines
-    assert lines.index("$(MAKE) -j$(JOBS) book") < lines.index("SP_BOOK_REQUIRED=1 $(PY) -m pytest")
+    assert "SP_BOOK_REQUIRED=1 $(PY) -m pytest $(PYTEST_OPTIONS)" in lines
+    assert lines.index("$(MAKE) -j$(JOBS) book") < lines.index(
+        "SP_BOOK_REQUIRED=1 $(PY) -m pytest $(PYTEST_OPTIONS)"
+    )
