@@ -77,6 +77,37 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line(f"{len(skipped)} tests skipped: {message}", yellow=True)
 
 
+# --- the shipped inputs, read once a session ------------------------------------------------------
+# Each module gets its own copy, so a test that edits its frame in place cannot reach another
+# module's tests. A module meaning something else by the name defines its own fixture.
+
+
+@pytest.fixture(scope="session")
+def _shipped_survey():
+    from survivors_perspectives.survey import load_survey
+
+    return load_survey(paths.SURVEY)
+
+
+@pytest.fixture(scope="module")
+def survey(_shipped_survey):
+    """The shipped synthetic survey, validated and typed (``data/synthetic``)."""
+    return _shipped_survey.copy()
+
+
+@pytest.fixture(scope="session")
+def _published_reference():
+    from survivors_perspectives.reference import load_reference
+
+    return load_reference()
+
+
+@pytest.fixture(scope="module")
+def reference(_published_reference):
+    """The published reference table (``data/reference``), every topic."""
+    return _published_reference.copy()
+
+
 @pytest.fixture(autouse=True)
 def _pipeline_environment_unset(monkeypatch):
     # Tests see validation run on the six study countries, whatever the developer's shell sets.

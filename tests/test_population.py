@@ -19,7 +19,6 @@ from survivors_perspectives.conversations.assumptions import GroupFact
 from survivors_perspectives.conversations.schema import load_conversations
 from survivors_perspectives.fidelity import compare
 from survivors_perspectives.reference import load_reference
-from survivors_perspectives.survey.load import load_survey
 from survivors_perspectives.synth import spec as spec_module
 from survivors_perspectives.synth.__main__ import main as synth_main
 from survivors_perspectives.synth.generate import build_plan, generate
@@ -48,11 +47,6 @@ def tolerance(implied: float, respondents: int) -> float:
     A battery's mean over several pairs varies less, so the bound is conservative for it.
     """
     return max(CORRELATION_TOLERANCE, 3 * (1 - implied**2) * np.sqrt(1.06 / (respondents - 3)))
-
-
-@pytest.fixture(scope="module")
-def survey() -> pd.DataFrame:
-    return load_survey(paths.SURVEY)
 
 
 @pytest.fixture(scope="module")

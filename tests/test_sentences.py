@@ -16,7 +16,6 @@ import pytest
 from survivors_perspectives import country_report as cr
 from survivors_perspectives import paths, prose, sentences
 from survivors_perspectives.conversations import narrative, schema
-from survivors_perspectives.survey import load_survey
 
 NAN = float("nan")
 
@@ -215,11 +214,6 @@ def test_arrangements_paragraph_does_not_say_all_when_not_all(conversations):
 
 
 # --- the country sections, on every country in the data -----------------------------------------
-
-
-@pytest.fixture(scope="module")
-def survey():
-    return load_survey(paths.SURVEY)
 
 
 def _texts(frame: pd.DataFrame, country: str) -> dict[str, str]:
