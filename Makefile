@@ -242,12 +242,19 @@ data: | $(EDITABLE_STAMP) ## Regenerate the synthetic data in data/synthetic fro
 	$(PY) -m survivors_perspectives.synth --seed $(SEED) --scale $(SCALE) --out data/synthetic
 	$(PY) -m survivors_perspectives.conversations.synth --seed $(SEED) --out data/synthetic
 
+# SP_BOOK_REQUIRED=1: the tests reading the book fail, never skip, if it is missing (conftest.py).
+# PYTEST_OPTIONS is empty for `make test` (what CI runs): every test, the slow ones too.
+PYTEST_OPTIONS :=
 .PHONY: test
 test: ## Build the book (in parallel), then run the linters and the test suite
 	$(MAKE) -j$(JOBS) book
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest
+	SP_BOOK_REQUIRED=1 $(PY) -m pytest $(PYTEST_OPTIONS)
+
+.PHONY: test-fast
+test-fast: PYTEST_OPTIONS := -m "not slow"
+test-fast: test ## The same without the tests marked slow (other data's builds, notebook runs)
 
 .PHONY: bench
 bench: | $(EDITABLE_STAMP) ## Time cold, no-op, one-country and parallel builds (medians)

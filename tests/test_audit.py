@@ -14,11 +14,6 @@ from survivors_perspectives.reference import load_reference, reference_paths
 
 
 @pytest.fixture(scope="module")
-def reference() -> pd.DataFrame:
-    return load_reference()
-
-
-@pytest.fixture(scope="module")
 def findings(reference) -> pd.DataFrame:
     return audit.audit(reference)
 

@@ -30,8 +30,8 @@ def test_every_country_in_the_data_has_a_chapter(built_html):
         assert f"<h1>{country}" in page.read_text()
 
 
-def test_executed_notebooks_hold_no_errors():
-    executed = sorted(paths.BOOK.glob("*/*.ipynb"))
+def test_executed_notebooks_hold_no_errors(built_book):
+    executed = sorted(built_book.glob("*/*.ipynb"))
     assert executed, "no executed notebooks under book/"
     for path in executed:
         assert find_error_outputs(nbformat.read(path, as_version=4)) == [], path
@@ -47,7 +47,7 @@ def test_nothing_is_loaded_from_the_network(built_html):
     assert remote_resources(built_html) == {}
 
 
-def test_no_op_make_has_nothing_to_do(root):
+def test_no_op_make_has_nothing_to_do(root, built_book):
     # `book` is phony (always "out of date" to make -q); ask the locked build (the make that
     # build_inputs runs) about the file it stands for.
     inputs = prepare(*resolve({}), root)

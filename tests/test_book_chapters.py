@@ -1,7 +1,7 @@
 """The built book: every country has its chapter, figures, tables and safe counts.
 
-These tests read what ``make book`` produced (``make test`` builds first). They are skipped,
-with the reason, when the book has not been built.
+These tests read what ``make book`` produced (``make test`` builds first); a missing book is
+handled once, by the ``built_html`` fixture (tests/conftest.py).
 """
 
 import re
@@ -17,10 +17,7 @@ from survivors_perspectives.countries import countries_in_csv, slugify
 HTML = paths.BOOK_HTML
 SURVEY_CSV = paths.SURVEY
 
-needs_book = pytest.mark.skipif(
-    not (HTML / "countries").is_dir(),
-    reason=f"the book has not been built ({HTML / 'countries'} missing): run `make book` first",
-)
+needs_book = pytest.mark.usefixtures("built_html")
 
 
 def _countries():

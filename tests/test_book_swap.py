@@ -162,6 +162,7 @@ def test_a_book_built_before_releases_is_adopted_then_replaced(tmp_path):
     assert [p.name for p in (build / "releases").iterdir()] == [(build / "current").resolve().name]
 
 
+@pytest.mark.slow
 def test_a_failed_derive_keeps_the_last_good_tables(tmp_path, monkeypatch):
     from survivors_perspectives import derive
 

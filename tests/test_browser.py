@@ -7,8 +7,9 @@ the published ``html/`` folder is served. (Opened as files instead, Chromium als
 theme's icon fonts, a file:// restriction, while the icons still draw from its SVG script.)
 Accessibility is checked with axe-core, vendored under ``tests/vendor/axe-core`` (MPL-2.0).
 
-Where the browser, Playwright or the built book is missing, every test here is skipped with
-the reason; ``.ci/run`` installs the browser so CI runs them.
+Where the browser or Playwright is missing, every test here is skipped with the reason;
+``.ci/run`` installs the browser so CI runs them. A missing book is handled by the shared
+``built_html`` fixture (tests/conftest.py): a failure under ``make test``, a skip otherwise.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from survivors_perspectives import paths
+from survivors_perspectives.countries import countries_in_csv, slugify
 
 HTML = paths.BOOK_HTML
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -44,33 +46,29 @@ def _skip_reason() -> str | None:
         return "playwright is not installed (pip install -e '.[test]')"
     if _chromium() is None:
         return "no Chromium at /usr/bin/chromium or SP_CHROMIUM (apt-get install -y chromium)"
-    if not (HTML / "index.html").is_file():
-        return f"the book is not built ({HTML / 'index.html'} is missing; run make book)"
     return None
 
 
 pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
 
 
-def _first(pattern: str) -> str:
-    found = sorted(HTML.glob(pattern))
-    assert found, f"no page matches {pattern} in {HTML}"
-    return found[0].relative_to(HTML).as_posix()
-
-
 def _pages() -> dict[str, str]:
-    """One page of each kind the book has, as paths under html/."""
-    if _skip_reason() is not None:
-        return {}
+    """One page of each kind the book has, as paths under html/, named from its sources.
+
+    Named from the data and the notebooks rather than found in the built HTML, so that a page
+    missing from the book fails its tests instead of leaving them out.
+    """
+    country = slugify(countries_in_csv(paths.SURVEY)[0])
+    course = sorted((paths.NOTEBOOKS / "course").glob("*.ipynb"))[0].stem
     return {
         "home": "intro.html",
-        "country": _first("countries/*.html"),
+        "country": f"countries/{country}.html",
         "chapter": "chapters/overview.html",
-        "course": _first("course/*.html"),
+        "course": f"course/{course}.html",
         "replication": "chapters/replication.html",
         "audit": "chapters/audit.html",
         "cross-country": "chapters/cross_country.html",
-        "report": _first("reports/[!i]*.html"),
+        "report": f"reports/{country}.html",
         "report list": "reports/index.html",
     }
 
@@ -79,7 +77,7 @@ PAGES = _pages()
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(built_html):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -20,7 +20,7 @@ from survivors_perspectives.build_inputs import (
     resolve,
     safe_file_name,
 )
-from survivors_perspectives.countries import makefile_include, parse_declared_countries
+from survivors_perspectives.countries import parse_declared_countries
 
 
 @pytest.mark.parametrize(
@@ -92,12 +92,6 @@ def test_plausible_country_names_are_accepted():
         "St. Lucia",
         "Guinea-Bissau",
     )
-
-
-def test_country_names_reach_make_as_single_shell_words():
-    text = makefile_include(["Bosnia and Herzegovina", "Côte d'Ivoire"])
-    assert "COUNTRY_NAME_bosnia-and-herzegovina := 'Bosnia and Herzegovina'\n" in text
-    assert "COUNTRY_NAME_cote-d-ivoire := 'Côte d'\"'\"'Ivoire'\n" in text
 
 
 def test_inputs_are_copied_under_safe_names_and_only_rewritten_when_their_bytes_change(tmp_path):

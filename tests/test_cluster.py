@@ -96,6 +96,7 @@ def test_derive_refuses_a_bad_worker_count_in_one_line(workers, tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_replicates_are_identical_on_a_local_dask_cluster_and_here():
     pytest.importorskip("dask.distributed")
     seeds = robustness.seeds_for(3)

@@ -59,10 +59,31 @@ def test_missing_country_column_is_named(tmp_path):
         countries_in_csv(csv)
 
 
-def test_makefile_include():
-    text = makefile_include(["Albania", "Bosnia and Herzegovina"])
-    assert "COUNTRY_SLUGS := albania bosnia-and-herzegovina\n" in text
-    assert "COUNTRY_NAME_bosnia-and-herzegovina := 'Bosnia and Herzegovina'\n" in text
+@pytest.mark.parametrize(
+    ("names", "lines"),
+    [
+        pytest.param(
+            ["Albania", "Bosnia and Herzegovina"],
+            [
+                "COUNTRY_SLUGS := albania bosnia-and-herzegovina",
+                "COUNTRY_NAME_bosnia-and-herzegovina := 'Bosnia and Herzegovina'",
+            ],
+            id="spaces",
+        ),
+        pytest.param(
+            ["Côte d'Ivoire"],
+            [
+                "COUNTRY_SLUGS := cote-d-ivoire",
+                "COUNTRY_NAME_cote-d-ivoire := 'Côte d'\"'\"'Ivoire'",
+            ],
+            id="an apostrophe and an accent",
+        ),
+    ],
+)
+def test_country_names_reach_make_as_single_shell_words(names, lines):
+    text = makefile_include(names)
+    for line in lines:
+        assert f"{line}\n" in text
 
 
 def test_cli_reports_missing_file(tmp_path, capsys):

@@ -13,16 +13,8 @@ import pytest
 from survivors_perspectives import country_report as cr
 from survivors_perspectives import paths, tables
 from survivors_perspectives.countries import COUNTRIES, UnknownCountryError
-from survivors_perspectives.survey import load_survey
 
 SPOT = ["Albania", "Mexico", "Moldova", "Bosnia and Herzegovina"]
-
-
-@pytest.fixture(scope="module")
-def survey():
-    if not paths.SURVEY.exists():
-        pytest.skip(f"survey data missing: {paths.SURVEY}")
-    return load_survey(paths.SURVEY)
 
 
 @pytest.fixture(scope="module")

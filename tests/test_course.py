@@ -140,15 +140,20 @@ def test_course_calls_the_package_for_its_numbers(path):
 # Executed notebooks and built pages (present after `make book`)
 
 
+#: The tests below read the built book; a missing book is handled by the shared fixture.
+needs_book = pytest.mark.usefixtures("built_html")
+
+
 def _executed(name: str) -> Path:
-    return paths.BOOK / "course" / f"{name}.ipynb"
+    path = paths.BOOK / "course" / f"{name}.ipynb"
+    assert path.is_file(), f"{path} is missing from the built book"
+    return path
 
 
+@needs_book
 @pytest.mark.parametrize("name", COURSE_IDS)
 def test_executed_solutions_ran(name):
     path = _executed(name)
-    if not path.is_file():
-        pytest.skip(f"{path} not executed yet (make book)")
     cells = _read(path).cells
     solutions = [c for c in cells if "solution" in _tags(c) and c.cell_type == "code"]
     assert solutions
@@ -162,11 +167,11 @@ def test_executed_solutions_ran(name):
 
 def _page(name: str) -> BeautifulSoup:
     page = paths.BOOK_HTML / "course" / f"{name}.html"
-    if not page.is_file():
-        pytest.skip(f"{page} not built yet (make book)")
+    assert page.is_file(), f"{page} is missing from the built book"
     return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
 
 
+@needs_book
 @pytest.mark.parametrize("name", COURSE_IDS)
 def test_built_page_hides_solutions(name):
     soup = _page(name)
@@ -244,6 +249,7 @@ def _survey_from(path: Path) -> pd.DataFrame:
         ),
     ],
 )
+@needs_book
 def test_auditor_traces_a_test_statistic(ref_id, kind, columns, reference_csv):
     soup = _page("tests_and_effect_sizes")
     table, line = _output_with(soup, ref_id)
@@ -276,6 +282,7 @@ def test_auditor_traces_a_test_statistic(ref_id, kind, columns, reference_csv):
     assert re.search(r"fn \d+|Figure \d+|Findings", row["source"])
 
 
+@needs_book
 def test_auditor_traces_the_share_of_women(reference_csv):
     soup = _page("reading_the_survey")
     table, line = _output_with(soup, "Female")
@@ -293,6 +300,7 @@ def test_auditor_traces_the_share_of_women(reference_csv):
     assert row["source"].startswith("Findings / Characteristics of survivors and workers")
 
 
+@needs_book
 def test_auditor_traces_the_country_sample_sizes(reference_csv):
     soup = _page("reading_the_survey")
     table, line = _output_with(soup, "Bosnia and Herzegovina")
@@ -308,10 +316,10 @@ def test_auditor_traces_the_country_sample_sizes(reference_csv):
         assert "fn 20" in row["source"]
 
 
+@needs_book
 def test_auditor_page_lists_the_hashes_of_the_files_it_was_built_from():
     page = paths.BOOK_HTML / "chapters" / "auditors.html"
-    if not page.is_file():
-        pytest.skip(f"{page} not built yet (make book)")
+    assert page.is_file(), f"{page} is missing from the built book"
     text = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").get_text(" ")
     for file in (paths.SURVEY, paths.PUBLISHED_STATISTICS):
         assert _sha(file) in text, f"{file.name}: the page shows another hash; rebuild the book"

@@ -148,6 +148,7 @@ def test_valid_files_at_the_edges_validate_and_every_analysis_completes(
     assert result.ok, (edges, result.report())
 
 
+@pytest.mark.slow
 def test_an_optional_question_unanswered_by_everyone_builds_the_derived_tables(shipped, tmp_path):
     """The reproduced failure: derive stopped with a traceback on this valid file."""
     survey = shipped.assign(caseload_online_pct="")

@@ -8,18 +8,6 @@ import pandas as pd
 import pytest
 
 from survivors_perspectives import fidelity, paths
-from survivors_perspectives.reference import load_reference
-from survivors_perspectives.survey.load import load_survey
-
-
-@pytest.fixture(scope="module")
-def reference() -> pd.DataFrame:
-    return load_reference()
-
-
-@pytest.fixture(scope="module")
-def survey() -> pd.DataFrame:
-    return load_survey(paths.SURVEY)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ from survivors_perspectives.conversations.assumptions import GroupFact
 from survivors_perspectives.conversations.schema import load_conversations
 from survivors_perspectives.fidelity import compare
 from survivors_perspectives.reference import load_reference
-from survivors_perspectives.survey.load import load_survey
 from survivors_perspectives.synth import spec as spec_module
 from survivors_perspectives.synth.__main__ import main as synth_main
 from survivors_perspectives.synth.generate import build_plan, generate
@@ -48,11 +47,6 @@ def tolerance(implied: float, respondents: int) -> float:
     A battery's mean over several pairs varies less, so the bound is conservative for it.
     """
     return max(CORRELATION_TOLERANCE, 3 * (1 - implied**2) * np.sqrt(1.06 / (respondents - 3)))
-
-
-@pytest.fixture(scope="module")
-def survey() -> pd.DataFrame:
-    return load_survey(paths.SURVEY)
 
 
 @pytest.fixture(scope="module")
@@ -247,52 +241,73 @@ def _with_structure(spec, **changes):
     return dataclasses.replace(spec, structure=dataclasses.replace(spec.structure, **changes))
 
 
-def test_battery_correlation_outside_range(spec):
-    bad = Battery("government action", ("govt_funding", "govt_training"), 1.3)
-    with pytest.raises(
-        SpecError, match=r"'battery government action': correlation 1.3 is outside \[-1, 1\]"
-    ):
-        check_spec(_with_structure(spec, batteries=(bad,)))
-
-
-def test_pair_correlation_outside_range(spec):
-    bad = Pair("sex taboo", "belief_sex_taboo", "barrier_sex_taboo", -1.2)
-    with pytest.raises(
-        SpecError, match=r"'pair sex taboo': correlation -1.2 between belief_sex_taboo and "
-    ):
-        check_spec(_with_structure(spec, pairs=(bad,)))
-
-
-def test_loadings_that_cannot_all_hold(spec):
-    structure = spec.structure
-    pairs = (*structure.pairs, Pair("too much", "govt_funding", "govt_legislation", 0.9))
-    with pytest.raises(SpecError, match=r"'govt_funding'.*shared variance of 1\.35, more than 1"):
-        check_spec(_with_structure(spec, pairs=pairs))
-
-
-def test_structural_zero_contradicting_a_published_margin(spec):
-    forbid = (("21-30", "0-5 years"), ("21-30", "6-10 years"), ("21-30", "11-20 years"))
-    dep = JointDependence("age and experience", "experience", "age_band", 0.6, forbidden=forbid)
-    with pytest.raises(
-        SpecError,
-        match=r"'age and experience': never 21-30 & 0-5 years.*contradicts the published margins "
+#: A declaration, built from the shipped structure, and the error it must stop generation with.
+BAD_STRUCTURES = [
+    pytest.param(
+        "batteries",
+        lambda s: (Battery("government action", ("govt_funding", "govt_training"), 1.3),),
+        r"'battery government action': correlation 1.3 is outside \[-1, 1\]",
+        id="battery correlation outside [-1, 1]",
+    ),
+    pytest.param(
+        "pairs",
+        lambda s: (Pair("sex taboo", "belief_sex_taboo", "barrier_sex_taboo", -1.2),),
+        r"'pair sex taboo': correlation -1.2 between belief_sex_taboo and ",
+        id="pair correlation outside [-1, 1]",
+    ),
+    pytest.param(
+        "pairs",
+        lambda s: (*s.pairs, Pair("too much", "govt_funding", "govt_legislation", 0.9)),
+        r"'govt_funding'.*shared variance of 1\.35, more than 1",
+        id="loadings that cannot all hold",
+    ),
+    pytest.param(
+        "dependences",
+        lambda s: (
+            JointDependence(
+                "age and experience",
+                "experience",
+                "age_band",
+                0.6,
+                forbidden=(
+                    ("21-30", "0-5 years"),
+                    ("21-30", "6-10 years"),
+                    ("21-30", "11-20 years"),
+                ),
+            ),
+        ),
+        r"'age and experience': never 21-30 & 0-5 years.*contradicts the published margins "
         r"of age_band \(\{'21-30': 99",
-    ):
-        check_spec(_with_structure(spec, dependences=(dep,)))
+        id="structural zero contradicting a published margin",
+    ),
+    pytest.param(
+        "batteries",
+        lambda s: (Battery("typo", ("govt_fundng", "govt_training"), 0.4),),
+        r"'battery typo': unknown column 'govt_fundng'",
+        id="unknown column in a battery",
+    ),
+    pytest.param(
+        "dependences",
+        lambda s: (
+            JointDependence(
+                "age and experience",
+                "experience",
+                "age_band",
+                0.6,
+                forbidden=(("18-20", "0-5 years"),),
+            ),
+        ),
+        r"forbidden pair \('18-20', '0-5 years'\) is not a pair",
+        id="forbidden pair that is not an answer",
+    ),
+]
 
 
-def test_unknown_column_in_a_battery(spec):
-    bad = Battery("typo", ("govt_fundng", "govt_training"), 0.4)
-    with pytest.raises(SpecError, match=r"'battery typo': unknown column 'govt_fundng'"):
-        check_spec(_with_structure(spec, batteries=(bad,)))
-
-
-def test_forbidden_pair_that_is_not_an_answer(spec):
-    dep = JointDependence(
-        "age and experience", "experience", "age_band", 0.6, forbidden=(("18-20", "0-5 years"),)
-    )
-    with pytest.raises(SpecError, match=r"forbidden pair \('18-20', '0-5 years'\) is not a pair"):
-        check_spec(_with_structure(spec, dependences=(dep,)))
+@pytest.mark.parametrize(("field", "declare", "message"), BAD_STRUCTURES)
+def test_a_bad_structure_declaration_stops_generation(spec, field, declare, message):
+    bad = _with_structure(spec, **{field: declare(spec.structure)})
+    with pytest.raises(SpecError, match=message):
+        check_spec(bad)
 
 
 def test_cli_writes_nothing_on_a_bad_structure(tmp_path, capsys, monkeypatch):

@@ -10,7 +10,6 @@ import pytest
 from scipy import stats as sps
 
 from survivors_perspectives import audit, cross_country, fidelity, paths, printed_values, robustness
-from survivors_perspectives.reference import load_reference
 from survivors_perspectives.survey.load import load_survey
 from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS, PublishedTest
 
@@ -157,11 +156,6 @@ def test_less_than_alpha_is_significant_in_cross_country():
     assert counts["significant_published"] == 2
     assert counts["significant_ours"] == 1
     assert counts["within_20pct"] == 2
-
-
-@pytest.fixture(scope="module")
-def reference() -> pd.DataFrame:
-    return load_reference()
 
 
 def _printed(reference: pd.DataFrame, test_id: str, **values) -> pd.DataFrame:

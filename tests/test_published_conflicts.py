@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from survivors_perspectives import fidelity, paths
@@ -11,14 +10,8 @@ from survivors_perspectives.published_conflicts import (
     published_conflicts,
     service_offered_by_org_type,
 )
-from survivors_perspectives.reference import load_reference
 from survivors_perspectives.survey.load import load_survey
 from survivors_perspectives.synth import spec as synth_spec
-
-
-@pytest.fixture(scope="module")
-def reference() -> pd.DataFrame:
-    return load_reference()
 
 
 def test_the_generator_and_the_replication_read_the_same_conflicts(reference):

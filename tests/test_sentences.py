@@ -16,7 +16,6 @@ import pytest
 from survivors_perspectives import country_report as cr
 from survivors_perspectives import paths, prose, sentences
 from survivors_perspectives.conversations import narrative, schema
-from survivors_perspectives.survey import load_survey
 
 NAN = float("nan")
 
@@ -55,54 +54,58 @@ def test_share_or_fills_in_a_shown_share_and_words_a_withheld_one():
     assert sentences.share_or(None, "{}", "the share is withheld").endswith("respondents")
 
 
-def test_shares_all_shown():
-    text = sentences.shares(
-        "shelter for", [(12.0, "about boys"), (9.0, "about girls")], subject="naming shelter"
-    )
-    assert text == "shelter for 12% about boys and 9% about girls"
-
-
-def test_shares_one_withheld_is_said_in_words_not_as_a_value():
-    text = sentences.shares(
-        "shelter for", [(NAN, "about boys"), (9.0, "about girls")], subject="naming shelter"
-    )
-    assert text == (
-        "shelter for 9% about girls, while the share about boys is withheld to protect respondents"
-    )
-
-
-def test_shares_all_withheld_drops_the_lead():
-    text = sentences.shares(
-        "shelter for", [(NAN, "about boys"), (NAN, "about girls")], subject="naming shelter"
-    )
-    assert text == (
-        "the shares naming shelter, about boys and about girls, are withheld to protect respondents"
-    )
-    single = sentences.shares("yes for", [(NAN, "")], subject="answering yes")
-    assert single == "the share answering yes is withheld to protect respondents"
-
-
-def test_shares_zero_is_a_value_and_two_withheld_agree_in_number():
-    text = sentences.shares(
-        "answered",
-        [(0.0, "yes"), (NAN, "no"), (NAN, "don't know")],
-        subject="of answers",
-    )
-    assert text == (
-        "answered 0% yes, while the shares no and don't know are withheld to protect respondents"
-    )
-
-
-def test_shares_can_name_a_withheld_group_differently():
-    text = sentences.shares(
-        "",
-        [(71.0, "rated it poor"), (NAN, "rated it good", "rating it good")],
-        subject="of ratings",
-    )
-    assert (
-        text
-        == "71% rated it poor, while the share rating it good is withheld to protect respondents"
-    )
+@pytest.mark.parametrize(
+    ("lead", "parts", "subject", "expected"),
+    [
+        pytest.param(
+            "shelter for",
+            [(12.0, "about boys"), (9.0, "about girls")],
+            "naming shelter",
+            "shelter for 12% about boys and 9% about girls",
+            id="all shown",
+        ),
+        pytest.param(
+            "shelter for",
+            [(NAN, "about boys"), (9.0, "about girls")],
+            "naming shelter",
+            "shelter for 9% about girls, while the share about boys is withheld to protect "
+            "respondents",
+            id="one withheld is said in words, not as a value",
+        ),
+        pytest.param(
+            "shelter for",
+            [(NAN, "about boys"), (NAN, "about girls")],
+            "naming shelter",
+            "the shares naming shelter, about boys and about girls, are withheld to protect "
+            "respondents",
+            id="all withheld drops the lead",
+        ),
+        pytest.param(
+            "yes for",
+            [(NAN, "")],
+            "answering yes",
+            "the share answering yes is withheld to protect respondents",
+            id="a single withheld share",
+        ),
+        pytest.param(
+            "answered",
+            [(0.0, "yes"), (NAN, "no"), (NAN, "don't know")],
+            "of answers",
+            "answered 0% yes, while the shares no and don't know are withheld to protect "
+            "respondents",
+            id="zero is a value and two withheld agree in number",
+        ),
+        pytest.param(
+            "",
+            [(71.0, "rated it poor"), (NAN, "rated it good", "rating it good")],
+            "of ratings",
+            "71% rated it poor, while the share rating it good is withheld to protect respondents",
+            id="a withheld group named differently",
+        ),
+    ],
+)
+def test_shares(lead, parts, subject, expected):
+    assert sentences.shares(lead, parts, subject=subject) == expected
 
 
 def test_capitalise_keeps_the_rest():
@@ -211,11 +214,6 @@ def test_arrangements_paragraph_does_not_say_all_when_not_all(conversations):
 
 
 # --- the country sections, on every country in the data -----------------------------------------
-
-
-@pytest.fixture(scope="module")
-def survey():
-    return load_survey(paths.SURVEY)
 
 
 def _texts(frame: pd.DataFrame, country: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ from scipy import stats as sps
 from survivors_perspectives import paths
 from survivors_perspectives.printed_values import published_significant
 from survivors_perspectives.reference import load_reference
-from survivors_perspectives.survey.load import load_survey, validate_survey
+from survivors_perspectives.survey.load import validate_survey
 from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS, frame_for_test
 from survivors_perspectives.synth.__main__ import main as synth_main
 from survivors_perspectives.synth.generate import DEFAULT_SEED, build_plan, generate, plan_for
@@ -30,11 +30,6 @@ COUNTRY_SIZES = {
     "Albania": 50,
     "Bosnia and Herzegovina": 49,
 }
-
-
-@pytest.fixture(scope="module")
-def survey() -> pd.DataFrame:
-    return load_survey(paths.SURVEY)
 
 
 @pytest.fixture(scope="module")

@@ -107,32 +107,40 @@ def test_unexpected_column(tmp_path, survey_text):
     ]
 
 
-def test_wrong_type(tmp_path, survey_text):
+@pytest.mark.parametrize(
+    ("row", "column", "value", "expected"),
+    [
+        pytest.param(
+            6,
+            "caseload_exploitation_pct",
+            "about forty",
+            "expected a whole number or empty, found 'about forty'",
+            id="wrong type",
+        ),
+        pytest.param(
+            3,
+            "gender",
+            "F",
+            "expected one of ['Female', 'Male', 'Other'] or empty, found 'F'",
+            id="value outside the allowed set",
+        ),
+        pytest.param(
+            9,
+            "caseload_exploitation_pct",
+            "150",
+            "expected a number from 0 to 100, found 150",
+            id="value out of range",
+        ),
+    ],
+)
+def test_one_bad_survey_cell_is_named(tmp_path, survey_text, row, column, value, expected):
     frame = survey_text.copy()
-    frame.loc[6, "caseload_exploitation_pct"] = "about forty"
+    frame.loc[row, column] = value
     path = write(frame, tmp_path / "s.csv")
-    (problem,) = survey_problems(path)
-    assert problem.startswith(f"{path}: column 'caseload_exploitation_pct', row 7")
-    assert "expected a whole number or empty, found 'about forty'" in problem
-
-
-def test_value_outside_the_allowed_set(tmp_path, survey_text):
-    frame = survey_text.copy()
-    frame.loc[3, "gender"] = "F"
-    path = write(frame, tmp_path / "s.csv")
+    respondent = frame.loc[row, "respondent_id"]
     assert survey_problems(path) == [
-        f"{path}: column 'gender', row 4 ({frame.loc[3, 'respondent_id']}): expected one of "
-        "['Female', 'Male', 'Other'] or empty, found 'F'"
+        f"{path}: column '{column}', row {row + 1} ({respondent}): {expected}"
     ]
-
-
-def test_value_out_of_range(tmp_path, survey_text):
-    frame = survey_text.copy()
-    frame.loc[9, "caseload_exploitation_pct"] = "150"
-    path = write(frame, tmp_path / "s.csv")
-    (problem,) = survey_problems(path)
-    assert problem.startswith(f"{path}: column 'caseload_exploitation_pct', row 10")
-    assert "expected a number from 0 to 100, found 150" in problem
 
 
 def test_duplicate_respondent_ids(tmp_path, survey_text):
@@ -204,23 +212,34 @@ def test_conversations_missing_theme(tmp_path, conversations_text):
     assert problem.startswith(f"{path}: theme(s) ['{last}'] of the codebook have no column")
 
 
-def test_conversations_country_outside_the_study(tmp_path, conversations_text):
+@pytest.mark.parametrize(
+    ("row", "column", "value", "expected"),
+    [
+        pytest.param(
+            2,
+            "country",
+            "Atlantis",
+            "expected a study country with conversations "
+            "(Albania, Colombia, Mexico, Moldova, Peru), found 'Atlantis'",
+            id="country outside the study",
+        ),
+        pytest.param(
+            3,
+            "age_at_conversation",
+            "35",
+            "expected an age from 18 to 24, found 35",
+            id="age out of range",
+        ),
+    ],
+)
+def test_one_bad_conversations_cell_is_named(
+    tmp_path, conversations_text, row, column, value, expected
+):
     frame = conversations_text.copy()
-    frame.loc[2, "country"] = "Atlantis"
+    frame.loc[row, column] = value
     path = write(frame, tmp_path / "c.csv")
     assert conversation_problems(path) == [
-        f"{path}: column 'country', row 3 (line 4): expected a study country with conversations "
-        "(Albania, Colombia, Mexico, Moldova, Peru), found 'Atlantis'"
-    ]
-
-
-def test_conversations_age_out_of_range(tmp_path, conversations_text):
-    frame = conversations_text.copy()
-    frame.loc[3, "age_at_conversation"] = "35"
-    path = write(frame, tmp_path / "c.csv")
-    assert conversation_problems(path) == [
-        f"{path}: column 'age_at_conversation', row 4 (line 5): expected an age from 18 to 24, "
-        "found 35"
+        f"{path}: column '{column}', row {row + 1} (line {row + 2}): {expected}"
     ]
 
 

@@ -42,7 +42,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("make -j2 book", "the same, running two notebooks at a time"),
     ("make test", "build the book, then run the linters and the test suite"),
     (
-        "make book SURVEY=path/to/survey.csv CONVERSATIONS=path/to/conversations.csv",
+        "make book DATA=path/to/survey.csv CONVERSATIONS_DATA=path/to/conversations.csv",
         "run the whole pipeline on other files of the same shape",
     ),
 )
