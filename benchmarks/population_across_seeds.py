@@ -56,7 +56,7 @@ def measure(survey: pd.DataFrame, conversations: pd.DataFrame, reference) -> dic
     comparisons = plausibility.country_comparisons(survey)
     summary = plausibility.p_value_summary(comparisons)
     out["unpublished country comparisons (items)"] = float(summary["items"])
-    out["  count with p > 0.99"] = float(
+    out[f"  count with p > 0.99 (chance {0.01 * summary['items']:.2f})"] = float(
         (comparisons.loc[~comparisons["published"], "p"] > plausibility.NEAR_ONE).sum()
     )
     out["  share with p > 0.99 (chance 0.01)"] = summary["share_p_above_099"]
@@ -112,7 +112,7 @@ def for_seed(seed: int, reference) -> dict[str, float]:
 def _fmt(value: float) -> str:
     if pd.isna(value):
         return "-"
-    if float(value).is_integer() and abs(value) >= 1:
+    if float(value).is_integer():
         return f"{value:.0f}"
     return f"{value:.3f}"
 
@@ -170,7 +170,8 @@ def main() -> None:
             "19 tests: statistic within 20%",
             "19 tests: both",
         ]
-        print(frame[keep].rename(columns=lambda c: c.strip()).to_string())
+        short = ["viol", "p>0.99", "repro", "confl", "not_rep", "not_comp", "concl", "20%", "both"]
+        print(frame[keep].set_axis(short, axis=1).to_string(float_format=_fmt))
     print(f"elapsed {time.perf_counter() - start:.0f} s")
 
 
