@@ -65,6 +65,13 @@ def main() -> None:
             f"{row.closer_to_train_share:>15.3f}  {row.failed or '-'}"
         )
     print(f"passed the gate: {int(frame['passed'].sum())} of {len(frame)} seeds")
+    if args.standin_seed in seeds:
+        print(
+            f"note: twin seed {args.standin_seed} is the stand-in's own seed, so the released "
+            "conversations (the published-figures generator with the twin's seed) equal the "
+            "stand-in's conversations record for record; the gate is right to refuse them, "
+            "and real conversations are never the generator's output"
+        )
     print(f"{'measure':<28} {'limit':>9} {'median':>8} {'min':>8} {'max':>8} {'fails':>5}")
     for t in THRESHOLDS:
         values = frame[t.measure].astype(float)
