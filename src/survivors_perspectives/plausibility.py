@@ -126,7 +126,9 @@ def country_comparisons(frame: pd.DataFrame) -> pd.DataFrame:
         if sub["country"].nunique() < 2:
             continue
         if col.kind == "integer":
-            groups = [g[name].astype(float).to_numpy() for _, g in sub.groupby("country")]
+            groups = [
+                g[name].astype(float).to_numpy() for _, g in sub.groupby("country", observed=True)
+            ]
             groups = [g for g in groups if len(g) > 0]
             if len(groups) < 2 or all(np.var(g) == 0 for g in groups):
                 continue
