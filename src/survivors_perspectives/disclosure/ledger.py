@@ -273,3 +273,44 @@ def unpack(packed: dict, page: str = "") -> list[Entry]:
             row["parts"] = [ids(row["population"], part) for part in row["parts"]]
         found.append(_from_json(row, page))
     return found
+
+
+def table_entries(
+    caption: str,
+    cell_rows: dict[tuple, pd.DataFrame],
+    display: pd.DataFrame,
+    lines: Iterable[tuple[tuple, list[tuple]]] = (),
+    *,
+    published: Iterable[tuple] = (),
+) -> list[Entry]:
+    """Return the entries of a table of counts: each cell as shown, and how its lines add up.
+
+    For tables made outside the page kit (the course's teaching tables, a raw
+    ``suppress_counts`` display): ``cell_rows`` maps each ``(row, column)`` of ``display``
+    to the rows of the data it counts (a total: the union of its line), ``lines`` pairs each
+    total cell with the cells it is the sum of. A cell of ``published`` shows a number the
+    report published. Cells missing from ``display`` are left out.
+    """
+    public = set(published)
+    where = f"table '{caption}'"
+    found: list[Entry] = []
+    for (row, col), rows in cell_rows.items():
+        if row not in display.index or col not in display.columns:
+            continue
+        entry = count_entry(
+            f"{where}, row '{row}', column '{col}'",
+            rows,
+            display.loc[row, col],
+            published=(row, col) in public,
+        )
+        if entry is not None:
+            found.append(entry)
+    for total, cells in lines:
+        found.append(
+            partition_entry(
+                f"{where}, line of '{total[0]}, {total[1]}'",
+                cell_rows[total],
+                [cell_rows[cell] for cell in cells],
+            )
+        )
+    return found
