@@ -26,6 +26,7 @@ from survivors_perspectives.disclosure.policy import (
     SUPPRESSED,
     WITHHELD,
     count_allowed,
+    is_small,
     share_allowed,
 )
 from survivors_perspectives.disclosure.suppression import suppress_counts
@@ -965,3 +966,90 @@ def cell_members(frame: pd.DataFrame, row: str, col: str):
         return data[((data[row] == r) & (data[col].astype(str) == value)).to_numpy(bool)]
 
     return members
+
+
+def _chapter_hidden(frame: pd.DataFrame, col: str, reference: pd.DataFrame | None) -> pd.DataFrame:
+    """Return, per country (rows) and answer (``"<answer> (n)"``), what its chapter hides."""
+    from survivors_perspectives import country_report
+
+    return pd.DataFrame(
+        {
+            country: country_report.profile_hidden(frame, country, col, reference)
+            for country in country_report.countries_of(frame)
+        }
+    ).T.rename(columns=lambda answer: f"{answer} (n)")
+
+
+def chapter_crosstab(
+    frame: pd.DataFrame,
+    col: str,
+    counts: pd.DataFrame,
+    *,
+    caption: str,
+    reference: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Show a country x ``col`` table with each country's cells hidden as its chapter hides them.
+
+    The country chapters' profile tables show the same people; a lesson table that hid
+    other partners would give back, beside them, what either hides (issue #14: the
+    education lesson did). So each country's line hides exactly the cells its chapter
+    hides (``country_report.profile_hidden``): ``"<5"`` for a count of 1 to 4, ``"–"``
+    for a partner (the chapter may show it as withheld, which reveals no range). The
+    study-wide total of each answer is shown only where no cell is hidden: with the
+    country totals and the sample's size public, one hidden column total would follow from
+    the rest. ``counts``: :func:`crosstab_with_total` with ``totals="both"``.
+
+    Returns
+    -------
+    display, hidden
+        As :func:`~survivors_perspectives.disclosure.suppression.suppress_counts` returns
+        them; every shown number is recorded in the disclosure ledger under ``caption``.
+    """
+    values = counts.astype("int64")
+    chapter = _chapter_hidden(frame, col, reference)
+    hidden = pd.DataFrame(False, index=values.index, columns=values.columns)
+    for country in values.index.drop(TOTAL_ROW, errors="ignore"):
+        for answer in values.columns.drop(TOTAL_COLUMN, errors="ignore"):
+            hidden.loc[country, answer] = bool(chapter.get(answer, {}).get(country, False))
+    if hidden.to_numpy().any() and TOTAL_ROW in values.index:
+        hidden.loc[TOTAL_ROW] = True
+        if TOTAL_COLUMN in values.columns:
+            hidden.loc[TOTAL_ROW, TOTAL_COLUMN] = False
+    display = values.astype(str).mask(hidden, WITHHELD)
+    display = display.mask(hidden & values.map(is_small).astype(bool), SUPPRESSED)
+    record_crosstab(caption, frame, "country", col, display)
+    return display, hidden
+
+
+def chapter_safe_columns(
+    frame: pd.DataFrame,
+    row: str,
+    col: str,
+    counts: pd.DataFrame,
+    *,
+    caption: str,
+    reference: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Show a ``row`` x ``col`` table over all countries, withholding the columns chapters hide.
+
+    A study-wide count of an answer is the sum of the countries' counts: where a country's
+    chapter hides its count of that answer, the study-wide one (or a table whose cells add
+    up to it) gives it back (issue #14: Moldova's experience through the age x experience
+    lesson). So each answer some chapter hides is withheld (``"–"``) in every cell of its
+    column; the others are shown, small cells as ``"<5"`` with their partners
+    (:func:`suppressed_crosstab`'s suppression). ``counts``: :func:`crosstab_with_total`
+    with ``totals="row"``.
+    """
+    chapter = _chapter_hidden(frame, col, reference)
+    values = counts.astype("int64")
+    withheld = [c for c in values.columns if c in chapter.columns and chapter[c].any()]
+    kept = values.drop(columns=withheld)
+    shown, hidden = suppress_counts(kept, total_row=TOTAL_ROW if TOTAL_ROW in kept.index else None)
+    display = values.astype(str)
+    mask = pd.DataFrame(True, index=values.index, columns=values.columns)
+    display.loc[:, kept.columns] = shown
+    mask.loc[:, kept.columns] = hidden
+    display.loc[:, withheld] = WITHHELD
+    display = display[list(values.columns)]
+    record_crosstab(caption, frame, row, col, display)
+    return display, mask
