@@ -111,6 +111,11 @@ def arrangements(
                     ),
                     ledger.category_entry(f"{where} (not recorded)", rest),
                     ledger.partition_entry(where, took_part, [*parts, rest]),
+                    *(
+                        entry
+                        for c, part in zip(pieces[column].index, parts, strict=True)
+                        for entry in ledger.split_entries(f"{where}, {c}", part)
+                    ),
                 ]
             )
     return out.astype("int64")
@@ -160,6 +165,14 @@ def _record_summary(
             ledger.count_entry(f"{where}: declined", declined, len(declined)),
         ]
     )
+    for what, rows in (
+        ("records", conversations),
+        ("took part", took_part),
+        ("young women", women),
+        ("young men", men),
+        ("declined", declined),
+    ):
+        ledger.record(ledger.split_entries(f"{where}: {what}", rows))
 
 
 #: Columns of a conversations file that identify a record rather than describe a person.
@@ -349,6 +362,8 @@ def _record_answer(part: pd.DataFrame, column: str, answer, row: dict) -> None:
             ledger.share_entry(
                 f"{where} (percent)", chosen, part, f"{round(float(row['percent']), 1):.1f}"
             ),
+            *ledger.split_entries(where, chosen),
+            *ledger.split_entries(f"composition of {column}", part),
         ]
     )
 
@@ -404,7 +419,9 @@ def screening_funnel(reference: pd.DataFrame) -> pd.DataFrame:
     ).rename_axis("outcome")
 
 
-def observed_expected(frame: pd.DataFrame, row: str, col: str) -> pd.DataFrame:
+def observed_expected(
+    frame: pd.DataFrame, row: str, col: str, *, reference: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Observed and expected counts of a chi-square test, side by side.
 
     The expected count of a cell is what independence predicts (row total x column total /
@@ -417,7 +434,11 @@ def observed_expected(frame: pd.DataFrame, row: str, col: str) -> pd.DataFrame:
         Long format: ``row``, ``col``, ``observed``, ``expected``, ``contribution``. The
         expected counts give the margins back, so an observed count of 1 to 4 (and the
         partners that protect it within its lines) is withheld (NaN) with its
-        contribution, from which it could be solved.
+        contribution, from which it could be solved. On survey data (with ids), every cell
+        of an answer that some country's chapter hides is withheld, expected count too: the
+        expected counts add up to the answer's all-country count, which minus the other
+        countries would give the chapter's hidden one back (``reference``: the published
+        table the chapters use).
     """
     table = sp_stats.crosstab(frame, row, col)
     expected = sps.contingency.expected_freq(table.to_numpy())
@@ -434,13 +455,42 @@ def observed_expected(frame: pd.DataFrame, row: str, col: str) -> pd.DataFrame:
     withheld = hidden.loc[table.index, table.columns].stack()  # noqa: PD013
     if withheld.any():
         out.loc[withheld.to_numpy(bool), ["observed", "contribution"]] = np.nan
+    lines_known = True
+    if _has_ids(frame) and "country" in frame.columns:
+        rows_out = chapter_hidden_answers(frame, row, reference)
+        cols_out = chapter_hidden_answers(frame, col, reference)
+        drop = out.index.get_level_values(0).isin(rows_out) | out.index.get_level_values(1).isin(
+            cols_out
+        )
+        if drop.any():
+            out.loc[drop, ["observed", "expected", "contribution"]] = np.nan
+            hidden.loc[[r for r in table.index if r in rows_out], :] = True
+            hidden.loc[:, [c for c in table.columns if c in cols_out]] = True
+            lines_known = False
     if _has_ids(frame):
-        _record_observed(frame, row, col, table, hidden)
+        _record_observed(frame, row, col, table, hidden, lines_known)
     return out
 
 
+def chapter_hidden_answers(
+    frame: pd.DataFrame, col: str, reference: pd.DataFrame | None = None
+) -> set:
+    """Return the answers to ``col`` that some country's chapter hides (none if not profiled)."""
+    from survivors_perspectives import country_report
+
+    if col == "country" or col not in country_report.PROFILE.values():
+        return set()
+    hidden = _chapter_hidden(frame, col, reference)
+    return {str(c).removesuffix(" (n)") for c in hidden.columns if hidden[c].any()}
+
+
 def _record_observed(
-    frame: pd.DataFrame, row: str, col: str, table: pd.DataFrame, hidden: pd.DataFrame
+    frame: pd.DataFrame,
+    row: str,
+    col: str,
+    table: pd.DataFrame,
+    hidden: pd.DataFrame,
+    lines_known: bool = True,
 ) -> None:
     """Record the observed cells, and the margins the expected counts give back.
 
@@ -453,10 +503,10 @@ def _record_observed(
     in_col = {c: (data[col] == c).to_numpy(bool) for c in table.columns}
     cells = {(r, c): data[in_row[r] & in_col[c]] for r in table.index for c in table.columns}
     lines = []
-    for r in table.index:
+    for r in table.index if lines_known else ():
         cells[(r, "total")] = data[in_row[r]]
         lines.append(((r, "total"), [(r, c) for c in table.columns]))
-    for c in table.columns:
+    for c in table.columns if lines_known else ():
         cells[("total", c)] = data[in_col[c]]
         lines.append((("total", c), [(r, c) for r in table.index]))
     display = pd.DataFrame(
@@ -465,6 +515,7 @@ def _record_observed(
     for (r, c), rows in cells.items():
         display.loc[r, c] = WITHHELD if hidden.loc[r, c] else len(rows)
     ledger.record(ledger.table_entries(caption, cells, display, lines))
+    ledger.record(_splits(f"table '{caption}'", cells))
 
 
 def group_means(frame: pd.DataFrame, value: str, group: str) -> pd.DataFrame:
@@ -885,6 +936,16 @@ def record_crosstab(
         return
     cells, lines = crosstab_cells(frame, row, col, display)
     ledger.record(ledger.table_entries(caption, cells, display, lines, published=published))
+    ledger.record(_splits(f"table '{caption}'", cells))
+
+
+def _splits(where: str, cells: dict[tuple, pd.DataFrame]) -> list[ledger.Entry]:
+    """Return each cell's split by country (see ``ledger.split_entries``)."""
+    return [
+        entry
+        for (row, col), rows in cells.items()
+        for entry in ledger.split_entries(f"{where}, row '{row}', column '{col}'", rows)
+    ]
 
 
 def suppressed_crosstab(
@@ -951,7 +1012,7 @@ def respondents_in_test(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataF
 def record_respondents(where: str, rows: pd.DataFrame, shown: object) -> None:
     """Record a count of respondents a sentence shows (``n = 412``, "workers in the test")."""
     if _has_ids(rows):
-        ledger.record(ledger.count_entry(where, rows, shown))
+        ledger.record([ledger.count_entry(where, rows, shown), *ledger.split_entries(where, rows)])
 
 
 def cell_members(frame: pd.DataFrame, row: str, col: str):
@@ -1040,9 +1101,9 @@ def chapter_safe_columns(
     (:func:`suppressed_crosstab`'s suppression). ``counts``: :func:`crosstab_with_total`
     with ``totals="row"``.
     """
-    chapter = _chapter_hidden(frame, col, reference)
+    hidden_answers = chapter_hidden_answers(frame, col, reference)
     values = counts.astype("int64")
-    withheld = [c for c in values.columns if c in chapter.columns and chapter[c].any()]
+    withheld = [c for c in values.columns if str(c).removesuffix(" (n)") in hidden_answers]
     kept = values.drop(columns=withheld)
     shown, hidden = suppress_counts(kept, total_row=TOTAL_ROW if TOTAL_ROW in kept.index else None)
     display = values.astype(str)

@@ -151,7 +151,11 @@ def _record_test_sizes(
             continue
         counted = frame_for_test(test, survey).dropna(subset=list(test.variables))
         where = f"table '{TESTS_CAPTION}', row '{test.description}', column 'Respondents'"
-        entries.append(ledger.count_entry(where, counted, int(ours["n"])))
+        group, _ = grouping(test)
+        entries += [
+            ledger.count_entry(where, counted, int(ours["n"])),
+            *ledger.split_entries(where, counted, group),
+        ]
     ledger.record(entries)
 
 

@@ -314,3 +314,22 @@ def table_entries(
             )
         )
     return found
+
+
+def split_entries(where: str, rows: pd.DataFrame, column: str = "country") -> list[Entry]:
+    """Return the entry saying ``rows`` is the sum of its parts by ``column`` (a country's).
+
+    What a reader knows without being told: an all-country count is the sum of the
+    countries' counts of the same answer. Beside chapters that count each country's part,
+    an all-country number shown exactly is one more line that adds up (the age x experience
+    lesson's all-country total minus five chapters gave Moldova's hidden count back), so a
+    page that shows one records the split. Nothing is recorded for rows without the column
+    or within one country.
+    """
+    if column not in rows.columns:
+        return []
+    keys = sorted(rows[column].dropna().unique(), key=str)
+    if len(keys) < 2 or rows[column].isna().any():
+        return []
+    parts = [rows[(rows[column] == key).to_numpy(bool)] for key in keys]
+    return [partition_entry(f"{where}, by {column}", rows, parts)]
