@@ -22,7 +22,13 @@ from scipy import stats as sps
 
 from survivors_perspectives import stats as sp_stats
 from survivors_perspectives.disclosure import ledger
-from survivors_perspectives.disclosure.policy import WITHHELD, count_allowed, share_allowed
+from survivors_perspectives.disclosure.policy import (
+    SUPPRESSED,
+    WITHHELD,
+    count_allowed,
+    is_small,
+    share_allowed,
+)
 from survivors_perspectives.disclosure.suppression import suppress_counts
 
 #: Confidence level of every interval in the course.
@@ -90,6 +96,28 @@ def arrangements(
         for column in columns
     }
     out = pd.concat(pieces, names=["arrangement", "choice"]).to_frame()
+    if _has_ids(took_part):
+        for column in columns:
+            parts = [
+                took_part[(took_part[column] == c).to_numpy(bool)] for c in pieces[column].index
+            ]
+            rest = took_part[took_part[column].isna().to_numpy(bool)]
+            where = f"arrangements of the conversations: {column}"
+            ledger.record(
+                [
+                    *(
+                        ledger.count_entry(f"{where}, {c}", part, len(part))
+                        for c, part in zip(pieces[column].index, parts, strict=True)
+                    ),
+                    ledger.category_entry(f"{where} (not recorded)", rest),
+                    ledger.partition_entry(where, took_part, [*parts, rest]),
+                    *(
+                        entry
+                        for c, part in zip(pieces[column].index, parts, strict=True)
+                        for entry in ledger.split_entries(f"{where}, {c}", part)
+                    ),
+                ]
+            )
     return out.astype("int64")
 
 
@@ -104,6 +132,7 @@ def conversations_summary(conversations: pd.DataFrame) -> str:
     declined = conversations[conversations["status"] == "declined"]
     genders = took_part["gender"].value_counts()
     ages = took_part["age_at_conversation"].astype("float")
+    _record_summary(conversations, took_part, declined)
     synthetic = (
         "synthetic"
         if "record_type" in conversations and (conversations["record_type"] == "synthetic").all()
@@ -116,6 +145,34 @@ def conversations_summary(conversations: pd.DataFrame) -> str:
         f"at the time of the conversation) in {took_part['country'].nunique()} countries, and "
         f"{len(declined)} invitees who declined."
     )
+
+
+def _record_summary(
+    conversations: pd.DataFrame, took_part: pd.DataFrame, declined: pd.DataFrame
+) -> None:
+    """Record the summary's counts (records, participants by gender, declined)."""
+    if not _has_ids(conversations):
+        return
+    where = "summary of the conversations file"
+    women = took_part[(took_part["gender"] == "female").to_numpy(bool)]
+    men = took_part[(took_part["gender"] == "male").to_numpy(bool)]
+    ledger.record(
+        [
+            ledger.count_entry(f"{where}: records", conversations, len(conversations)),
+            ledger.count_entry(f"{where}: took part", took_part, len(took_part)),
+            ledger.count_entry(f"{where}: young women", women, len(women)),
+            ledger.count_entry(f"{where}: young men", men, len(men)),
+            ledger.count_entry(f"{where}: declined", declined, len(declined)),
+        ]
+    )
+    for what, rows in (
+        ("records", conversations),
+        ("took part", took_part),
+        ("young women", women),
+        ("young men", men),
+        ("declined", declined),
+    ):
+        ledger.record(ledger.split_entries(f"{where}: {what}", rows))
 
 
 #: Columns of a conversations file that identify a record rather than describe a person.
@@ -200,7 +257,7 @@ def composition(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.D
     """
     _require(frame, [column] + ([by] if by else []), "composition")
     keep = [column] + ([by] if by else [])
-    if by and _has_ids(frame):
+    if _has_ids(frame):
         keep.append(ledger.id_column(frame))
     data = frame[keep].dropna(subset=[column])
     groups = data.groupby(by, observed=True, sort=True) if by else [(None, data)]
@@ -214,13 +271,17 @@ def composition(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.D
         base = int(counts.sum())
         rows = []
         withheld = _withheld_answers(counts) if by else set()
-        if by and _has_ids(part):
+        if _has_ids(part):
+            where = f"composition of {column}" + (f" by {by}: {key}" if by else "")
             ledger.record(
-                ledger.partition_entry(
-                    f"composition of {column} by {by}: {key}",
-                    part,
-                    [part[(part[column] == answer).to_numpy(bool)] for answer in counts.index],
-                )
+                [
+                    ledger.partition_entry(
+                        where,
+                        part,
+                        [part[(part[column] == answer).to_numpy(bool)] for answer in counts.index],
+                    ),
+                    ledger.count_entry(f"{where} (base)", part, base),
+                ]
             )
         for answer, n in counts.items():
             low, high = proportion_interval(int(n), base)
@@ -236,6 +297,8 @@ def composition(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.D
                 row.update(n=np.nan, percent=np.nan, ci_low=np.nan, ci_high=np.nan)
             if by and _has_ids(part):
                 _record_share(part, column, answer, by, key, row["percent"])
+            elif _has_ids(part):
+                _record_answer(part, column, answer, row)
             rows.append(row)
         piece = pd.DataFrame(rows)
         if by:
@@ -281,6 +344,26 @@ def _record_share(part: pd.DataFrame, column: str, answer, by: str, key, percent
             ledger.share_entry(where, chosen, part, shown),
             ledger.category_entry(f"{where} (the rest of the group)", rest),
             ledger.partition_entry(f"{where} (the group)", part, [chosen, rest]),
+        ]
+    )
+
+
+def _record_answer(part: pd.DataFrame, column: str, answer, row: dict) -> None:
+    """Record one answer's count and share over everyone, as the course pages show them.
+
+    Whole-study counts are shown as they are (the report published the sample's profile);
+    the ledger still records them, so a small one the report did not publish is caught.
+    """
+    where = f"composition of {column}: {answer}"
+    chosen = part[(part[column] == answer).to_numpy(bool)]
+    ledger.record(
+        [
+            ledger.count_entry(where, chosen, row["n"]),
+            ledger.share_entry(
+                f"{where} (percent)", chosen, part, f"{round(float(row['percent']), 1):.1f}"
+            ),
+            *ledger.split_entries(where, chosen),
+            *ledger.split_entries(f"composition of {column}", part),
         ]
     )
 
@@ -336,7 +419,9 @@ def screening_funnel(reference: pd.DataFrame) -> pd.DataFrame:
     ).rename_axis("outcome")
 
 
-def observed_expected(frame: pd.DataFrame, row: str, col: str) -> pd.DataFrame:
+def observed_expected(
+    frame: pd.DataFrame, row: str, col: str, *, reference: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Observed and expected counts of a chi-square test, side by side.
 
     The expected count of a cell is what independence predicts (row total x column total /
@@ -346,7 +431,14 @@ def observed_expected(frame: pd.DataFrame, row: str, col: str) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Long format: ``row``, ``col``, ``observed``, ``expected``, ``contribution``.
+        Long format: ``row``, ``col``, ``observed``, ``expected``, ``contribution``. The
+        expected counts give the margins back, so an observed count of 1 to 4 (and the
+        partners that protect it within its lines) is withheld (NaN) with its
+        contribution, from which it could be solved. On survey data (with ids), every cell
+        of an answer that some country's chapter hides is withheld, expected count too: the
+        expected counts add up to the answer's all-country count, which minus the other
+        countries would give the chapter's hidden one back (``reference``: the published
+        table the chapters use).
     """
     table = sp_stats.crosstab(frame, row, col)
     expected = sps.contingency.expected_freq(table.to_numpy())
@@ -355,7 +447,75 @@ def observed_expected(frame: pd.DataFrame, row: str, col: str) -> pd.DataFrame:
     out = table.stack().rename("observed").to_frame()  # noqa: PD013 - melt would drop the index
     out["expected"] = expected_table.stack()  # noqa: PD013
     out["contribution"] = (out["observed"] - out["expected"]) ** 2 / out["expected"]
+    totals = pd.concat([table, table.sum().to_frame("total").T])
+    totals["total"] = totals.sum(axis=1)
+    _display, hidden = suppress_counts(
+        totals, total_row="total", total_col="total", totals_known=True
+    )
+    withheld = hidden.loc[table.index, table.columns].stack()  # noqa: PD013
+    if withheld.any():
+        out.loc[withheld.to_numpy(bool), ["observed", "contribution"]] = np.nan
+    lines_known = True
+    if _has_ids(frame) and "country" in frame.columns:
+        rows_out = chapter_hidden_answers(frame, row, reference)
+        cols_out = chapter_hidden_answers(frame, col, reference)
+        drop = out.index.get_level_values(0).isin(rows_out) | out.index.get_level_values(1).isin(
+            cols_out
+        )
+        if drop.any():
+            out.loc[drop, ["observed", "expected", "contribution"]] = np.nan
+            hidden.loc[[r for r in table.index if r in rows_out], :] = True
+            hidden.loc[:, [c for c in table.columns if c in cols_out]] = True
+            lines_known = False
+    if _has_ids(frame):
+        _record_observed(frame, row, col, table, hidden, lines_known)
     return out
+
+
+def chapter_hidden_answers(
+    frame: pd.DataFrame, col: str, reference: pd.DataFrame | None = None
+) -> set:
+    """Return the answers to ``col`` that some country's chapter hides (none if not profiled)."""
+    from survivors_perspectives import country_report
+
+    if col == "country" or col not in country_report.PROFILE.values():
+        return set()
+    hidden = _chapter_hidden(frame, col, reference)
+    return {str(c).removesuffix(" (n)") for c in hidden.columns if hidden[c].any()}
+
+
+def _record_observed(
+    frame: pd.DataFrame,
+    row: str,
+    col: str,
+    table: pd.DataFrame,
+    hidden: pd.DataFrame,
+    lines_known: bool = True,
+) -> None:
+    """Record the observed cells, and the margins the expected counts give back.
+
+    An expected count is row total x column total / n, so a row's expected counts add up to
+    its total: the table shows the margins as surely as a total row would.
+    """
+    data = frame.dropna(subset=[row, col])
+    caption = f"Observed and expected counts, {row} by {col}"
+    in_row = {r: (data[row] == r).to_numpy(bool) for r in table.index}
+    in_col = {c: (data[col] == c).to_numpy(bool) for c in table.columns}
+    cells = {(r, c): data[in_row[r] & in_col[c]] for r in table.index for c in table.columns}
+    lines = []
+    for r in table.index if lines_known else ():
+        cells[(r, "total")] = data[in_row[r]]
+        lines.append(((r, "total"), [(r, c) for c in table.columns]))
+    for c in table.columns if lines_known else ():
+        cells[("total", c)] = data[in_col[c]]
+        lines.append((("total", c), [(r, c) for r in table.index]))
+    display = pd.DataFrame(
+        WITHHELD, index=[*table.index, "total"], columns=[*table.columns, "total"], dtype=object
+    )
+    for (r, c), rows in cells.items():
+        display.loc[r, c] = WITHHELD if hidden.loc[r, c] else len(rows)
+    ledger.record(ledger.table_entries(caption, cells, display, lines))
+    ledger.record(_splits(f"table '{caption}'", cells))
 
 
 def group_means(frame: pd.DataFrame, value: str, group: str) -> pd.DataFrame:
@@ -434,10 +594,17 @@ def format_p(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
-def describe_result(result: sp_stats.TestResult, table_shape: tuple[int, int] | None = None) -> str:
+def describe_result(
+    result: sp_stats.TestResult,
+    table_shape: tuple[int, int] | None = None,
+    *,
+    respondents: pd.DataFrame | None = None,
+) -> str:
     """One sentence giving a test's statistic, p-value and effect size with its interval.
 
     Written from the numbers, never typed, so the course's prose cannot drift from the data.
+    ``respondents`` (:func:`respondents_in_test`): the people ``n`` counts, recorded in the
+    disclosure ledger (the audit checks that ``n`` is their number).
     """
     df = ", ".join(str(d) for d in result.df)
     low, high = result.effect_ci
@@ -449,6 +616,8 @@ def describe_result(result: sp_stats.TestResult, table_shape: tuple[int, int] | 
         effect = "η²"
     else:
         raise ValueError(f"describe_result: cannot describe a {result.test!r} result")
+    if respondents is not None:
+        record_respondents(f"test sentence: {head}, n", respondents, result.n)
     return (
         f"{head}, p {'= ' if result.p >= 0.001 else ''}{format_p(result.p)}, n = {result.n}; "
         f"{effect} = {result.effect_size:.3f} (95% CI {low:.3f} to {high:.3f}), a "
@@ -704,3 +873,244 @@ def fidelity_by_topic(result: pd.DataFrame) -> pd.DataFrame:
     _require(result, ["topic", "status"], "fidelity_by_topic")
     table = pd.crosstab(result["topic"], result["status"])
     return pd.concat([table, table.sum().to_frame("all topics").T])
+
+
+# ---------------------------------------------------------------------------------------
+# The course pages' numbers in the disclosure ledger (issue #14): every teaching table and
+# sentence that counts people records whom it counts, so the whole-book audit sees the
+# course beside the chapters it restates.
+
+
+def crosstab_cells(
+    frame: pd.DataFrame,
+    row: str,
+    col: str,
+    table: pd.DataFrame,
+    *,
+    total_row: Hashable | None = TOTAL_ROW,
+    total_col: Hashable | None = TOTAL_COLUMN,
+) -> tuple[dict[tuple, pd.DataFrame], list[tuple[tuple, list[tuple]]]]:
+    """Return the respondents behind each cell of a :func:`crosstab_with_total` table.
+
+    Returns ``(cell_rows, lines)`` for :func:`survivors_perspectives.disclosure.ledger.
+    table_entries`: the rows each cell counts (a total: its line's), and each shown total
+    with the cells it adds up.
+    """
+    data = frame.dropna(subset=[row, col])
+    values = {f"{v} (n)": v for v in data[col].unique()}
+    inner_rows = [r for r in table.index if r != total_row]
+    inner_cols = [c for c in table.columns if c != total_col]
+    in_row = {r: (data[row] == r).to_numpy(bool) for r in inner_rows}
+    in_col = {
+        c: (data[col] == values.get(c, c.removesuffix(" (n)"))).to_numpy(bool) for c in inner_cols
+    }
+    cells: dict[tuple, pd.DataFrame] = {
+        (r, c): data[in_row[r] & in_col[c]] for r in inner_rows for c in inner_cols
+    }
+    lines: list[tuple[tuple, list[tuple]]] = []
+    if total_col in table.columns:
+        for r in inner_rows:
+            cells[(r, total_col)] = data[in_row[r]]
+            lines.append(((r, total_col), [(r, c) for c in inner_cols]))
+    if total_row in table.index:
+        for c in inner_cols:
+            cells[(total_row, c)] = data[in_col[c]]
+            lines.append(((total_row, c), [(r, c) for r in inner_rows]))
+    if total_row in table.index and total_col in table.columns:
+        cells[(total_row, total_col)] = data
+        lines.append(((total_row, total_col), [(total_row, c) for c in inner_cols]))
+    return cells, lines
+
+
+def record_crosstab(
+    caption: str,
+    frame: pd.DataFrame,
+    row: str,
+    col: str,
+    display: pd.DataFrame,
+    *,
+    published: Sequence[tuple] = (),
+) -> None:
+    """Record every cell and total of a cross-table as ``display`` shows it (with ids only)."""
+    if not _has_ids(frame):
+        return
+    cells, lines = crosstab_cells(frame, row, col, display)
+    ledger.record(ledger.table_entries(caption, cells, display, lines, published=published))
+    ledger.record(_splits(f"table '{caption}'", cells))
+
+
+def _splits(where: str, cells: dict[tuple, pd.DataFrame]) -> list[ledger.Entry]:
+    """Return each cell's split by country (see ``ledger.split_entries``)."""
+    return [
+        entry
+        for (row, col), rows in cells.items()
+        for entry in ledger.split_entries(f"{where}, row '{row}', column '{col}'", rows)
+    ]
+
+
+def suppressed_crosstab(
+    frame: pd.DataFrame,
+    row: str,
+    col: str,
+    counts: pd.DataFrame,
+    *,
+    caption: str,
+    total_row: Hashable | None = TOTAL_ROW,
+    total_col: Hashable | None = TOTAL_COLUMN,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Suppress a :func:`crosstab_with_total` table and record what it shows in the ledger.
+
+    The table a lesson prints, ``suppress_counts``'s display, with every cell and total
+    recorded under ``caption`` with whom it counts.
+    """
+    shown, hidden = suppress_counts(
+        counts,
+        total_row=total_row if total_row in counts.index else None,
+        total_col=total_col if total_col in counts.columns else None,
+    )
+    record_crosstab(caption, frame, row, col, shown)
+    return shown, hidden
+
+
+def record_small_cells(
+    caption: str, frame: pd.DataFrame, row: str, col: str, small: pd.DataFrame
+) -> None:
+    """Record a table flagging the small cells: a flagged cell says "one to four people"."""
+    if not _has_ids(frame):
+        return
+    cells, _lines = crosstab_cells(frame, row, col, small)
+    flagged = small.map(lambda v: SUPPRESSED if bool(v) else WITHHELD)
+    ledger.record(
+        ledger.table_entries(
+            caption, {cell: rows for cell, rows in cells.items() if small.loc[cell]}, flagged
+        )
+    )
+
+
+def record_named_cells(
+    where: str, frame: pd.DataFrame, row: str, col: str, named: Sequence[tuple]
+) -> None:
+    """Record a sentence naming cells as small ones ("leaking cells: Moldova, ...")."""
+    if not _has_ids(frame) or not named:
+        return
+    data = frame.dropna(subset=[row, col])
+    ledger.record(
+        ledger.count_entry(
+            f"{where}: {r}, {c}",
+            data[((data[row] == r) & (data[col] == str(c).removesuffix(" (n)"))).to_numpy(bool)],
+            SUPPRESSED,
+        )
+        for r, c in named
+    )
+
+
+def respondents_in_test(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Return the respondents a test counts: those with an answer in every one of ``columns``."""
+    return frame.dropna(subset=list(columns))
+
+
+def record_respondents(where: str, rows: pd.DataFrame, shown: object) -> None:
+    """Record a count of respondents a sentence shows (``n = 412``, "workers in the test")."""
+    if _has_ids(rows):
+        ledger.record([ledger.count_entry(where, rows, shown), *ledger.split_entries(where, rows)])
+
+
+def cell_members(frame: pd.DataFrame, row: str, col: str):
+    """Return ``members(row, column)`` for ``tables.count_table`` of a cross-table.
+
+    Columns are labelled as :func:`crosstab_with_total` labels them (``"Female (n)"``).
+    """
+    data = frame.dropna(subset=[row, col])
+
+    def members(r, c) -> pd.DataFrame:
+        value = str(c).removesuffix(" (n)")
+        return data[((data[row] == r) & (data[col].astype(str) == value)).to_numpy(bool)]
+
+    return members
+
+
+def _chapter_hidden(frame: pd.DataFrame, col: str, reference: pd.DataFrame | None) -> pd.DataFrame:
+    """Return, per country (rows) and answer (``"<answer> (n)"``), what its chapter hides."""
+    from survivors_perspectives import country_report
+
+    return pd.DataFrame(
+        {
+            country: country_report.profile_hidden(frame, country, col, reference)
+            for country in country_report.countries_of(frame)
+        }
+    ).T.rename(columns=lambda answer: f"{answer} (n)")
+
+
+def chapter_crosstab(
+    frame: pd.DataFrame,
+    col: str,
+    counts: pd.DataFrame,
+    *,
+    caption: str,
+    reference: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Show a country x ``col`` table with each country's cells hidden as its chapter hides them.
+
+    The country chapters' profile tables show the same people; a lesson table that hid
+    other partners would give back, beside them, what either hides (issue #14: the
+    education lesson did). So each country's line hides exactly the cells its chapter
+    hides (``country_report.profile_hidden``): ``"<5"`` for a count of 1 to 4, ``"–"``
+    for a partner (the chapter may show it as withheld, which reveals no range). The
+    study-wide total of each answer is shown only where no cell is hidden: with the
+    country totals and the sample's size public, one hidden column total would follow from
+    the rest. ``counts``: :func:`crosstab_with_total` with ``totals="both"``.
+
+    Returns
+    -------
+    display, hidden
+        As :func:`~survivors_perspectives.disclosure.suppression.suppress_counts` returns
+        them; every shown number is recorded in the disclosure ledger under ``caption``.
+    """
+    values = counts.astype("int64")
+    chapter = _chapter_hidden(frame, col, reference)
+    hidden = pd.DataFrame(False, index=values.index, columns=values.columns)
+    for country in values.index.drop(TOTAL_ROW, errors="ignore"):
+        for answer in values.columns.drop(TOTAL_COLUMN, errors="ignore"):
+            hidden.loc[country, answer] = bool(chapter.get(answer, {}).get(country, False))
+    if hidden.to_numpy().any() and TOTAL_ROW in values.index:
+        hidden.loc[TOTAL_ROW] = True
+        if TOTAL_COLUMN in values.columns:
+            hidden.loc[TOTAL_ROW, TOTAL_COLUMN] = False
+    display = values.astype(str).mask(hidden, WITHHELD)
+    display = display.mask(hidden & values.map(is_small).astype(bool), SUPPRESSED)
+    record_crosstab(caption, frame, "country", col, display)
+    return display, hidden
+
+
+def chapter_safe_columns(
+    frame: pd.DataFrame,
+    row: str,
+    col: str,
+    counts: pd.DataFrame,
+    *,
+    caption: str,
+    reference: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Show a ``row`` x ``col`` table over all countries, withholding the columns chapters hide.
+
+    A study-wide count of an answer is the sum of the countries' counts: where a country's
+    chapter hides its count of that answer, the study-wide one (or a table whose cells add
+    up to it) gives it back (issue #14: Moldova's experience through the age x experience
+    lesson). So each answer some chapter hides is withheld (``"–"``) in every cell of its
+    column; the others are shown, small cells as ``"<5"`` with their partners
+    (:func:`suppressed_crosstab`'s suppression). ``counts``: :func:`crosstab_with_total`
+    with ``totals="row"``.
+    """
+    hidden_answers = chapter_hidden_answers(frame, col, reference)
+    values = counts.astype("int64")
+    withheld = [c for c in values.columns if str(c).removesuffix(" (n)") in hidden_answers]
+    kept = values.drop(columns=withheld)
+    shown, hidden = suppress_counts(kept, total_row=TOTAL_ROW if TOTAL_ROW in kept.index else None)
+    display = values.astype(str)
+    mask = pd.DataFrame(True, index=values.index, columns=values.columns)
+    display.loc[:, kept.columns] = shown
+    mask.loc[:, kept.columns] = hidden
+    display.loc[:, withheld] = WITHHELD
+    display = display[list(values.columns)]
+    record_crosstab(caption, frame, row, col, display)
+    return display, mask

@@ -18,6 +18,8 @@ import pandas as pd
 from scipy.stats.contingency import expected_freq
 
 from survivors_perspectives import stats
+from survivors_perspectives.disclosure import ledger
+from survivors_perspectives.disclosure.policy import WITHHELD, count_allowed
 from survivors_perspectives.printed_values import (
     ALPHA,
     CHI2,
@@ -125,7 +127,36 @@ def recompute_published(
                 "note": ours["note"],
             }
         )
+    _record_test_sizes(survey, tests, table)
     return pd.DataFrame(rows, columns=list(RECOMPUTED_COLUMNS))
+
+
+#: Caption of the published-tests table (``auditor_tables.published_tests``).
+TESTS_CAPTION = "The report's tests, published and recomputed on the synthetic data"
+
+
+def _record_test_sizes(
+    survey: pd.DataFrame, tests: Sequence[PublishedTest], table: pd.DataFrame
+) -> None:
+    """Record each test's respondents ("Respondents" column) with whom they count.
+
+    The tests that stack the answers about boys and girls count answers, two per
+    respondent, not people: they are not recorded.
+    """
+    if ledger.ID_COLUMNS["survey"] not in survey.columns:
+        return
+    entries = []
+    for test, (_, ours) in zip(tests, table.iterrows(), strict=True):
+        if test.stack:
+            continue
+        counted = frame_for_test(test, survey).dropna(subset=list(test.variables))
+        where = f"table '{TESTS_CAPTION}', row '{test.description}', column 'Respondents'"
+        group, _ = grouping(test)
+        entries += [
+            ledger.count_entry(where, counted, int(ours["n"])),
+            *ledger.split_entries(where, counted, group),
+        ]
+    ledger.record(entries)
 
 
 def assumption_checks(
@@ -187,15 +218,106 @@ def assumption_checks(
 
 
 def posthoc(survey: pd.DataFrame, test: PublishedTest) -> pd.DataFrame:
-    """Compare the groups of one test pairwise (Games-Howell or chi-square with Holm)."""
+    """Compare the groups of one test pairwise (Games-Howell or chi-square with Holm).
+
+    A pair's respondents (chi-square tests) are withheld (NaN) where they would give
+    away a small count (:func:`pair_sizes_withheld`), and recorded in the disclosure ledger.
+    """
     frame = frame_for_test(test, survey)
     group, answer = grouping(test)
     if test.kind == CHI2:
         table = stats.pairwise_chi2(frame, answer, group)
+        withheld = pair_sizes_withheld(survey, frame, group, answer)
+        hide = table["group_a"].isin(withheld) | table["group_b"].isin(withheld)
+        table["n"] = table["n"].astype(float).mask(hide.to_numpy(bool))
+        _record_pairs(test, survey, frame, group, answer, table)
     else:
         table = stats.pairwise_means(frame, answer, group, equal_var=False)
     table.insert(0, "id", test.id)
     return table
+
+
+#: Caption of the pairwise table (``auditor_tables.pairwise``), where the ledger places its n's.
+PAIRWISE_CAPTION = "Every pairwise comparison of groups, for the tests significant on these data"
+
+
+def _chain(survey: pd.DataFrame, frame: pd.DataFrame, group: str, answer: str, key):
+    """Return (everyone, asked, answered) of one group: each holds the next.
+
+    Everyone in the group (a country's respondents), those the test's question was asked
+    (its subset), those who answered it (the pair sizes count these).
+    """
+    everyone = survey[(survey[group] == key).to_numpy(bool)]
+    asked = frame[(frame[group] == key).to_numpy(bool)]
+    answered = asked[asked[answer].notna().to_numpy(bool)]
+    return everyone, asked, answered
+
+
+def pair_sizes_withheld(survey: pd.DataFrame, frame: pd.DataFrame, group: str, answer: str) -> set:
+    """Return the groups whose pair sizes must be withheld in a test's pairwise table.
+
+    A pair's respondents add up the two groups' answers; three pairs give each group's own
+    number of answers back. Beside the group's size and the question's base shown
+    elsewhere, that number differs from them by those who were not asked or did not
+    answer. So every step of the chain answered <= asked <= everyone must be a count the
+    policy allows (:func:`~survivors_perspectives.disclosure.policy.count_allowed`: not
+    1 to 4, nor 1 to 4 short of the next); a group where one is not has its pair sizes
+    withheld.
+    """
+    withheld = set()
+    for key in frame[group].dropna().unique():
+        everyone, asked, answered = _chain(survey, frame, group, answer, key)
+        if not (len(answered) <= len(asked) <= len(everyone)):
+            raise ValueError(
+                f"pairwise sizes of {answer!r} by {group!r}: {key} has {len(answered)} "
+                f"answers of {len(asked)} asked of {len(everyone)} (each must hold the next)"
+            )
+        if not (
+            count_allowed(len(answered), len(asked)) and count_allowed(len(asked), len(everyone))
+        ):
+            withheld.add(key)
+    return withheld
+
+
+def _record_pairs(
+    test: PublishedTest,
+    survey: pd.DataFrame,
+    frame: pd.DataFrame,
+    group: str,
+    answer: str,
+    table: pd.DataFrame,
+) -> None:
+    """Record each pair's respondents as shown, and each group's chain, in the ledger."""
+    if ledger.ID_COLUMNS["survey"] not in frame.columns:
+        return
+    entries = []
+    answered = {}
+    for key in frame[group].dropna().unique():
+        everyone, asked, answered[key] = _chain(survey, frame, group, answer, key)
+        where = f"table '{PAIRWISE_CAPTION}', {test.description}: {key}"
+        not_asked = everyone[~everyone.index.isin(asked.index)]
+        silent = asked[asked[answer].isna().to_numpy(bool)]
+        entries += [
+            ledger.category_entry(f"{where} (answered)", answered[key]),
+            ledger.category_entry(f"{where} (asked, no answer)", silent),
+            ledger.category_entry(f"{where} (not asked)", not_asked),
+            ledger.partition_entry(f"{where} (asked)", asked, [answered[key], silent]),
+            ledger.partition_entry(f"{where} (everyone)", everyone, [asked, not_asked]),
+        ]
+    for row in table.itertuples():
+        pair = pd.concat([answered[row.group_a], answered[row.group_b]])
+        where = (
+            f"table '{PAIRWISE_CAPTION}', row '{test.description}: {row.group_a} vs "
+            f"{row.group_b}', column 'Respondents'"
+        )
+        shown = WITHHELD if pd.isna(row.n) else int(row.n)
+        entries += [
+            ledger.count_entry(where, pair, shown),
+            ledger.partition_entry(
+                f"{where} (the pair)", pair, [answered[row.group_a], answered[row.group_b]]
+            ),
+        ]
+    ledger.record(entries)
 
 
 def posthoc_all(

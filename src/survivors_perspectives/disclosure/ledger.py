@@ -273,3 +273,63 @@ def unpack(packed: dict, page: str = "") -> list[Entry]:
             row["parts"] = [ids(row["population"], part) for part in row["parts"]]
         found.append(_from_json(row, page))
     return found
+
+
+def table_entries(
+    caption: str,
+    cell_rows: dict[tuple, pd.DataFrame],
+    display: pd.DataFrame,
+    lines: Iterable[tuple[tuple, list[tuple]]] = (),
+    *,
+    published: Iterable[tuple] = (),
+) -> list[Entry]:
+    """Return the entries of a table of counts: each cell as shown, and how its lines add up.
+
+    For tables made outside the page kit (the course's teaching tables, a raw
+    ``suppress_counts`` display): ``cell_rows`` maps each ``(row, column)`` of ``display``
+    to the rows of the data it counts (a total: the union of its line), ``lines`` pairs each
+    total cell with the cells it is the sum of. A cell of ``published`` shows a number the
+    report published. Cells missing from ``display`` are left out.
+    """
+    public = set(published)
+    where = f"table '{caption}'"
+    found: list[Entry] = []
+    for (row, col), rows in cell_rows.items():
+        if row not in display.index or col not in display.columns:
+            continue
+        entry = count_entry(
+            f"{where}, row '{row}', column '{col}'",
+            rows,
+            display.loc[row, col],
+            published=(row, col) in public,
+        )
+        if entry is not None:
+            found.append(entry)
+    for total, cells in lines:
+        found.append(
+            partition_entry(
+                f"{where}, line of '{total[0]}, {total[1]}'",
+                cell_rows[total],
+                [cell_rows[cell] for cell in cells],
+            )
+        )
+    return found
+
+
+def split_entries(where: str, rows: pd.DataFrame, column: str = "country") -> list[Entry]:
+    """Return the entry saying ``rows`` is the sum of its parts by ``column`` (a country's).
+
+    What a reader knows without being told: an all-country count is the sum of the
+    countries' counts of the same answer. Beside chapters that count each country's part,
+    an all-country number shown exactly is one more line that adds up (the age x experience
+    lesson's all-country total minus five chapters gave Moldova's hidden count back), so a
+    page that shows one records the split. Nothing is recorded for rows without the column
+    or within one country.
+    """
+    if column not in rows.columns:
+        return []
+    keys = sorted(rows[column].dropna().unique(), key=str)
+    if len(keys) < 2 or rows[column].isna().any():
+        return []
+    parts = [rows[(rows[column] == key).to_numpy(bool)] for key in keys]
+    return [partition_entry(f"{where}, by {column}", rows, parts)]
