@@ -14,6 +14,7 @@ bars computed from them. Averages of slider answers are not counts and are shown
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Mapping
@@ -23,8 +24,9 @@ import pandas as pd
 
 from survivors_perspectives import auditor_tables, paths, plots, provenance, tables
 from survivors_perspectives.countries import COUNTRIES, check_country, slugify
-from survivors_perspectives.disclosure import ledger, policy
+from survivors_perspectives.disclosure import ledger, plan, policy
 from survivors_perspectives.disclosure.policy import WITHHELD_SHARE
+from survivors_perspectives.disclosure.suppression import published_counts
 from survivors_perspectives.sentences import capitalise, share_or, shares
 from survivors_perspectives.survey import schema
 
@@ -324,53 +326,171 @@ def _profile_counts(
     return counts, tables.published_cells(count_frame, reference, country, ids)
 
 
+def _profile_table(
+    rows: pd.DataFrame,
+    country: str,
+    column: str,
+    reference: pd.DataFrame,
+    hide: frozenset = frozenset(),
+    **kwargs,
+) -> tables.Table:
+    """Return a country's profile block as its chapter shows it (hiding ``hide`` as well)."""
+    label = f"{country} (n)"
+    counts, exempt = _profile_counts(rows, country, column, reference)
+    return tables.count_table(
+        counts.to_frame(label),
+        caption=kwargs.pop("caption", ""),
+        exempt=exempt,
+        add_total="row",
+        percent="total",
+        population=len(rows),
+        hide={(category, label) for category in hide},
+        **kwargs,
+    )
+
+
+_PLANS: dict[str, plan.Plan] = {}
+
+
+def _plan_key(frame: pd.DataFrame, column: str, reference: pd.DataFrame) -> str:
+    """Return a digest of what a profile plan depends on (the plan is cached by it)."""
+    digest = hashlib.sha256(column.encode())
+    digest.update(frame[["country", column]].astype(str).to_csv(index=False).encode())
+    ref = reference[reference["id"].astype(str).str.startswith(("profile.", "sample."))]
+    digest.update(ref.astype(str).to_csv(index=False).encode())
+    return digest.hexdigest()
+
+
+def profile_plan(
+    frame: pd.DataFrame, reference: pd.DataFrame | None = None, columns=None
+) -> plan.Plan:
+    """Return the study-wide partner plan of the profile tables (see :mod:`.disclosure.plan`).
+
+    Each chapter's profile block of one question is one column of a table of categories by
+    countries whose row totals (the whole-study counts) are public; the plan hides, across
+    chapters, what no chapter alone would, so that no whole-study count minus the other
+    chapters' cells gives a hidden count back. Computed from the whole frame, so every
+    chapter, the overview and the course get the same plan; cached by the data it reads.
+    """
+    reference = _reference(reference)
+    found = plan.NO_PLAN
+    countries = countries_of(frame)
+    for column in PROFILE.values() if columns is None else columns:
+        key = _plan_key(frame, column, reference)
+        if key not in _PLANS:
+            rows = {c: country_rows(frame, c) for c in countries}
+            counts, exempt = {}, set()
+            for c in countries:
+                counts[c], published = _profile_counts(rows[c], c, column, reference)
+                exempt |= {(k, c) for k, _label in published if k != tables.TOTAL}
+            _PLANS[key] = plan.plan_line(
+                column,
+                pd.DataFrame(counts),
+                lambda c, hide, column=column, rows=rows: _profile_table(
+                    rows[c], c, column, reference, hide
+                ).data[f"{c} (n)"],
+                exempt,
+            )
+        found = found.merge(_PLANS[key])
+    return found
+
+
 def profile_hidden(
     frame: pd.DataFrame, country: str, column: str, reference: pd.DataFrame | None = None
 ) -> pd.Series:
     """Return which answers to ``column`` the country's profile table hides (True: hidden).
 
-    Other pages that state a country's profile (the overview's shares) ask this, so a
-    share never gives back a count the chapter hides (a share of 24 % of Peru's published
-    80 is 19, and 80 minus the chapter's other cells pins the hidden one).
+    Other pages that state a country's profile (the overview's shares, the course's
+    compositions) ask this, so a share never gives back a count the chapter hides (a share
+    of 24 % of Peru's published 80 is 19, and 80 minus the chapter's other cells pins the
+    hidden one). The chapter applies the study-wide plan (:func:`profile_plan`), so this does.
     """
+    reference = _reference(reference)
     rows = country_rows(frame, country)
-    counts, exempt = _profile_counts(rows, country, column, _reference(reference))
-    table = tables.count_table(
-        counts.to_frame(f"{country} (n)"),
-        caption="",
-        exempt=exempt,
-        add_total="row",
-        percent="total",
-        population=len(rows),
-    )
+    hide = profile_plan(frame, reference, [column]).hide(column, country)
+    table = _profile_table(rows, country, column, reference, hide)
     return table.hidden[f"{country} (n)"].drop(tables.TOTAL).astype(bool)
 
 
+def _whole_study_published(frame: pd.DataFrame, column: str, category, reference) -> bool:
+    """Return True when the report published the whole study's count of ``category``."""
+    from survivors_perspectives.measures import MEASURES, Count, Share
+
+    ids = {
+        ref_id
+        for ref_id, m in MEASURES.items()
+        if isinstance(m, Count | Share)
+        and m.column == column
+        and tuple(m.levels) == (category,)
+        and m.subset == "everyone"
+        and getattr(m, "where", None) is None
+    }
+    rows = reference[reference["id"].isin(ids) & (reference["scope"] == "all")]
+    count = int((frame[column] == category).sum())
+    return any(count in published_counts(row) for _i, row in rows.iterrows())
+
+
+def _record_whole_study(frame: pd.DataFrame, column: str, block: str, reference) -> None:
+    """Record each category's whole-study count and that it is the countries' cells added up.
+
+    The chapter shows each category's share of all respondents beside their number, and
+    the report published the counts: a reader has them. Recorded, the audit sees the line
+    the six chapters' cells make with them (:mod:`.disclosure.plan`).
+    """
+    countries = countries_of(frame)
+    for category in schema.CATEGORIES[column]:
+        rows = frame[(frame[column] == category).to_numpy(bool)]
+        where = f"whole-study count of {block}: {category}"
+        ledger.record(
+            [
+                ledger.count_entry(
+                    where,
+                    rows,
+                    str(len(rows)),
+                    published=_whole_study_published(frame, column, category, reference),
+                ),
+                ledger.partition_entry(
+                    f"{where} (the countries' cells)",
+                    rows,
+                    [rows[(rows["country"] == c).to_numpy(bool)] for c in countries],
+                ),
+            ]
+        )
+
+
 def respondents(
-    frame: pd.DataFrame, country: str, reference: pd.DataFrame | None = None
+    frame: pd.DataFrame,
+    country: str,
+    reference: pd.DataFrame | None = None,
+    partners: plan.Plan | None = None,
 ) -> Section:
-    """Who answered in ``country``: its profile beside the six-country profile."""
+    """Who answered in ``country``: its profile beside the six-country profile.
+
+    ``partners``: the study-wide plan (by default :func:`profile_plan` of ``frame``;
+    :data:`.disclosure.plan.NO_PLAN` shows what the chapter would hide on its own).
+    """
     rows = country_rows(frame, country)
     reference = _reference(reference)
+    partners = profile_plan(frame, reference) if partners is None else partners
     n, total = len(rows), len(frame)
     label = f"{country} (n)"
     parts = {}
     for block, column in PROFILE.items():
         categories = list(schema.CATEGORIES[column])
-        counts, exempt = _profile_counts(rows, country, column, reference)
         overall = frame[column].value_counts(normalize=True).reindex(categories, fill_value=0)
         extra = (100 * overall).map(tables.format_percent).to_frame(f"{ALL} (%)")
         extra.loc[tables.TOTAL] = "100%"
-        parts[block] = tables.count_table(
-            counts.to_frame(label),
+        parts[block] = _profile_table(
+            rows,
+            country,
+            column,
+            reference,
+            partners.hide(column, country),
             caption=f"Profile of respondents in {country}: {block}",
-            exempt=exempt,
-            add_total="row",
-            percent="total",
             extra=extra,
-            population=len(rows),
             members=_by_value(rows, {label: column}),
         )
+        _record_whole_study(frame, column, block, reference)
         parts[block].caption = block
     table = tables.stack_tables(
         parts,

@@ -270,7 +270,7 @@ def composition(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.D
             counts = counts.sort_index()
         base = int(counts.sum())
         rows = []
-        withheld = _withheld_answers(counts) if by else set()
+        withheld = (_withheld_answers(counts) | _planned(frame, column, by, key)) if by else set()
         if _has_ids(part):
             where = f"composition of {column}" + (f" by {by}: {key}" if by else "")
             ledger.record(
@@ -326,6 +326,22 @@ def _withheld_answers(counts: pd.Series) -> set:
 
 
 _GROUP_TOTAL = "__group_total__"
+
+
+def _planned(frame: pd.DataFrame, column: str, by: str, key: Hashable) -> set:
+    """Return the answers the country's chapter hides for a profile question.
+
+    A composition of a profile question by country shows the same cells as the country
+    chapters' profile tables; hiding at least what they hide (their study-wide plan,
+    :func:`survivors_perspectives.country_report.profile_plan`) keeps the course from
+    showing a partner the plan hid so that a whole-study count could not give a count back.
+    """
+    from survivors_perspectives import country_report
+
+    if by != "country" or column not in country_report.PROFILE.values():
+        return set()
+    hidden = country_report.profile_hidden(frame, str(key), column)
+    return set(hidden[hidden].index)
 
 
 def _has_ids(frame: pd.DataFrame) -> bool:

@@ -203,6 +203,7 @@ def count_table(
     members: Members | None = None,
     base_members: Callable[[Hashable], pd.DataFrame] | None = None,
     population: int | None = None,
+    hide: Iterable[Cell] = (),
 ) -> Table:
     """Return a :class:`Table` of counts of people with disclosure control applied.
 
@@ -233,6 +234,10 @@ def count_table(
         The size of the group the table is about (a country's respondents), shown
         elsewhere: a cell or total whose rest in it is 1 to 4 is hidden (``"x"``) too, and
         a total is never hidden as a partner (the group's other tables may show it).
+    hide
+        Cells to hide as partners (``"x"``) beyond what this table alone needs: the
+        study-wide plan's (:mod:`survivors_perspectives.disclosure.plan`), so that a
+        whole-study total minus the other chapters' cells cannot give a hidden one back.
     """
     values = check_counts(counts)
     inner_rows, inner_cols = list(values.index), list(values.columns)
@@ -252,6 +257,7 @@ def count_table(
         total_row=total_row,
         total_col=total_col,
         totals_known=population is not None,
+        hide=hide,
     )
     if population is not None:
         everywhere = pd.Series(float(population), index=values.columns)

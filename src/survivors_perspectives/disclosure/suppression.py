@@ -139,6 +139,8 @@ def table_intervals(
     total_row: Hashable | None = None,
     total_col: Hashable | None = None,
     totals_known: bool = False,
+    only: Iterable[Cell] | None = None,
+    integer_below: float | None = None,
 ) -> dict[Cell, tuple[float, float]]:
     """Return the interval a reader of this one table can infer for each hidden cell.
 
@@ -146,6 +148,9 @@ def table_intervals(
     its display reveals (``"<5"``: 1 to 4; ``"x"``: five or more), and each line sums to its
     total (known when shown, bounded by its display when hidden; known in any case with
     ``totals_known``, for a table whose totals other tables of the page may show).
+    ``only`` limits the answer to those hidden cells (a caller trying partners asks about
+    one cell many times); ``integer_below`` is passed to :func:`.attack.intervals` (whole
+    people, as the book's audit counts them).
     """
     values = check_counts(counts)
     inner = [
@@ -170,7 +175,12 @@ def table_intervals(
     if total_row is not None and total_col is not None:
         system.add({j: 1 for j in range(len(inner))}, *known((total_row, total_col), True))
     hidden = [cell for cell in inner if str(display.loc[cell]) in (*REVEALED, WITHHELD)]
-    found = attack.intervals(system, [{position[cell]: 1} for cell in hidden])
+    if only is not None:
+        wanted = set(only)
+        hidden = [cell for cell in hidden if cell in wanted]
+    found = attack.intervals(
+        system, [{position[cell]: 1} for cell in hidden], integer_below=integer_below
+    )
     return dict(zip(hidden, found, strict=True))
 
 
@@ -216,6 +226,7 @@ def suppress_counts(
     total_row: Hashable | None = None,
     total_col: Hashable | None = None,
     totals_known: bool = False,
+    hide: Iterable[Cell] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the counts as display strings with small cells hidden, and the hidden mask.
 
@@ -231,6 +242,10 @@ def suppress_counts(
         The totals are known to a reader even if hidden here (another table of the page
         counts the same group): they are never hidden as partners, and the check assumes
         them known.
+    hide
+        Cells hidden from the start as partners (``"x"``) whatever this table needs: the
+        cells a study-wide plan (:mod:`.plan`) hides so that a total spanning several
+        tables (the whole study's count of a category) cannot give a hidden one back.
 
     Returns
     -------
@@ -244,8 +259,12 @@ def suppress_counts(
     exempt = list(exempt)
     public = set(exempt)
     primary = small_cells(values, exempt)
+    forced = primary.copy()
+    for cell in hide:
+        if cell[0] in forced.index and cell[1] in forced.columns and cell not in public:
+            forced.loc[cell] = True
     mask = complementary_cells(
-        values, primary, total_row=total_row, total_col=total_col, exempt=exempt
+        values, forced, total_row=total_row, total_col=total_col, exempt=exempt
     )
     lines = _lines(values, total_row, total_col)
     if not lines or not primary.to_numpy().any():
