@@ -193,7 +193,7 @@ def _small(count: float) -> bool:
 
 
 def _pct(value: float) -> str:
-    """A share for a sentence; callers leave out :data:`NOT_ASKED` values before this."""
+    """Return a share for a sentence (callers leave out :data:`NOT_ASKED` values first)."""
     if not_asked(value):
         raise ValueError("a value nobody was asked for has no share to state")
     return WITHHELD_SHARE if pd.isna(value) else f"{value:.0f}%"
