@@ -32,6 +32,7 @@ from survivors_perspectives.sentences import (
     join,
     not_asked,
     not_asked_sentence,
+    share_clauses,
     share_lists,
     share_or,
     shares,
@@ -197,6 +198,25 @@ def _pct(value: float) -> str:
     if not_asked(value):
         raise ValueError("a value nobody was asked for has no share to state")
     return WITHHELD_SHARE if pd.isna(value) else f"{value:.0f}%"
+
+
+def _alt_pairs(items: list[tuple[str, float, float]], country: str) -> str:
+    """Return ``"label: Peru 62%, all countries 58%"`` for each bar pair of a figure.
+
+    A withheld value reads "withheld" (the figure draws no bar for it), and one closing
+    sentence says why, once for the whole figure.
+    """
+
+    def value(v: float) -> str:
+        return "no answers" if not_asked(v) else ("withheld" if pd.isna(v) else _pct(v))
+
+    text = "; ".join(
+        f"{label}: {country} {value(here)}, all countries {value(there)}"
+        for label, here, there in items
+    )
+    if any(is_withheld(here) or is_withheld(there) for _, here, there in items):
+        text += ". Values withheld to protect respondents are not drawn"
+    return text
 
 
 def _alt_values(records: list[dict], name: str, group: str = "group") -> str:
@@ -428,7 +448,7 @@ def respondents(
         caption=f"Profile of the frontline support workers who responded in {country}, "
         f"beside all {total} respondents",
     )
-    shares = {
+    characteristics = {
         "Women": ("gender", "Female"),
         "Master's degree or PhD": ("education", "Master's degree or PhD"),
         "Up to 5 years' experience": ("experience", "0-5 years"),
@@ -436,7 +456,7 @@ def respondents(
         "Urban clients only": ("location", "Urban"),
     }
     records, values = [], {"n": float(n), "share_of_sample": _share(n, total)}
-    for name, (column, category) in shares.items():
+    for name, (column, category) in characteristics.items():
         block = next(b for b, c in PROFILE.items() if c == column)
         hidden = bool(parts[block].hidden.loc[category, label])
         count = int((rows[column] == category).sum())
@@ -454,10 +474,12 @@ def respondents(
             {"measure": name, "group": ALL, "value": there},
         ]
     plot_frame = pd.DataFrame(records)
-    alt = "; ".join(
-        f"{r.measure}: {country} {_pct(r.value)}"
-        + f", all countries {_pct(plot_frame.loc[i + 1, 'value'])}"
-        for i, r in plot_frame.iloc[::2].iterrows()
+    alt = _alt_pairs(
+        [
+            (r.measure, r.value, plot_frame.loc[i + 1, "value"])
+            for i, r in plot_frame.iloc[::2].iterrows()
+        ],
+        country,
     )
     figure = plots.compare_bars(
         plot_frame,
@@ -473,18 +495,22 @@ def respondents(
     masters = values["education.Master's degree or PhD"]
     masters_all = values["education.Master's degree or PhD.all"]
     women_all = _pct(values["gender.Female.all"])
-    employers = [
-        share_or(
-            values["organisation_type.Government"],
-            "{} worked for a government body",
-            "the share working for a government body is withheld",
-        ),
-        share_or(
-            values["location.Urban"],
-            "{} for an organisation serving urban clients only",
-            "the share working for organisations serving urban clients only is withheld",
-        ),
-    ]
+    employers = shares(
+        "",
+        [
+            (
+                values["organisation_type.Government"],
+                "worked for a government body",
+                "working for a government body",
+            ),
+            (
+                values["location.Urban"],
+                "for an organisation serving urban clients only",
+                "working for organisations serving urban clients only",
+            ),
+        ],
+        subject="",
+    )
     text = [
         f"In {country}, {n} frontline support workers completed the survey, "
         f"{_pct(values['share_of_sample'])} of the {total} respondents in the data. "
@@ -502,9 +528,7 @@ def respondents(
             f"{_pct(masters_all)}) is withheld",
         )
         + ". "
-        + capitalise(employers[0])
-        + ("; " if "withheld" in employers[0] else " and ")
-        + employers[1]
+        + capitalise(employers)
         + ".",
         "{figure[0]} sets these shares beside the whole sample and {table[0]} gives the "
         "full profile. The sample was one of convenience, so the profile describes who "
@@ -736,19 +760,15 @@ def boys_and_girls(frame: pd.DataFrame, country: str) -> Section:
         alt="Grouped bar chart of age when first targeted. " + _alt_values(records, "age") + ".",
         xlabel="Average share of a worker's online cases (%)",
     )
-    online_clauses = []
-    for sex in CHILD_GENDERS.values():
-        if sex in unsupported:
-            continue
-        online_clauses.append(
-            share_or(
-                values[f"{sex}.any_online_pct"],
-                f"{{}} of those who supported {sex} had seen at least one case of online "
-                "sexual exploitation or abuse",
-                f"the share of those who supported {sex} who had seen a case of online "
-                "sexual exploitation or abuse is withheld",
-            )
-        )
+    online = shares(
+        "At least one case of online sexual exploitation or abuse had come up for",
+        [
+            (values[f"{sex}.any_online_pct"], f"of those who supported {sex}")
+            for sex in ("boys", "girls")
+            if sex not in unsupported
+        ],
+        subject="of those who had seen a case of online sexual exploitation or abuse",
+    )
     over_half = shares(
         "Online abuse made up more than half of the caseload for",
         [
@@ -768,8 +788,8 @@ def boys_and_girls(frame: pd.DataFrame, country: str) -> Section:
         f"supported boys in the past year and "
         f"{'none' if only_girls_text == '0' else only_girls_text} had supported girls only."
     )
-    if online_clauses:
-        first += " " + capitalise("; ".join(online_clauses)) + "."
+    if online:
+        first += " " + capitalise(online) + "."
     if over_half:
         first += " " + capitalise(over_half) + "."
     first = " ".join(
@@ -1231,7 +1251,10 @@ def barriers(frame: pd.DataFrame, country: str, top: int = 5) -> Section:
         palette=_palette(country),
         caption=f"Top {top} barriers to disclosure named in {country}, beside all countries",
         alt="Grouped bar chart of barriers. "
-        + "; ".join(f"{r.factor}, {r.group}: {_pct(r.value)}" for r in plot.itertuples())
+        + _alt_pairs(
+            [(f, *plot.loc[plot["factor"] == f, "value"]) for f in dict.fromkeys(plot["factor"])],
+            country,
+        )
         + ".",
         xlabel="Share of respondents selecting the factor (%)",
     )
@@ -1363,7 +1386,13 @@ def government(frame: pd.DataFrame, country: str) -> Section:
         palette=_palette(country),
         caption=f"Share rating government action poor or none, {country} and all countries",
         alt="Grouped bar chart of poor-or-none ratings. "
-        + "; ".join(f"{r['area']}, {r['group']}: {_pct(r['value'])}" for r in records)
+        + _alt_pairs(
+            [
+                (a["area"], a["value"], b["value"])
+                for a, b in zip(records[::2], records[1::2], strict=True)
+            ],
+            country,
+        )
         + ".",
         xlabel="Share rating poor or none (%)",
     )
@@ -1452,18 +1481,25 @@ def scenarios(frame: pd.DataFrame, country: str) -> Section:
     text = [
         "Five short scenarios tested how respondents recognise online sexual exploitation. "
         f"In {country}, "
-        + share_or(
-            values["scenario_paid_video_call_victim.Yes"],
-            "{} said the girl paid to undress on a video call was a victim",
-            "the share saying the girl paid to undress on a video call was a victim is withheld",
+        + share_clauses(
+            [
+                (
+                    values["scenario_paid_video_call_victim.Yes"],
+                    "{} said the girl paid to undress on a video call was a victim "
+                    f"(all countries: {_pct(values['scenario_paid_video_call_victim.Yes.all'])})",
+                    "saying the girl paid to undress on a video call was a victim (all "
+                    f"countries: {_pct(values['scenario_paid_video_call_victim.Yes.all'])})",
+                ),
+                (
+                    values["scenario_gender_reversed.Yes"],
+                    "{} said the same situation with a woman and a boy was still exploitation "
+                    f"(all countries: {_pct(values['scenario_gender_reversed.Yes.all'])})",
+                    "saying the same of a woman and a boy (all countries: "
+                    f"{_pct(values['scenario_gender_reversed.Yes.all'])})",
+                ),
+            ]
         )
-        + f" (all countries: {_pct(values['scenario_paid_video_call_victim.Yes.all'])}); "
-        + share_or(
-            values["scenario_gender_reversed.Yes"],
-            "{} said the same situation with a woman and a boy was still exploitation",
-            "the share saying the same of a woman and a boy is withheld",
-        )
-        + f" (all countries: {_pct(values['scenario_gender_reversed.Yes.all'])}).",
+        + ".",
         "Asked whether a stranger who watched the video of a child had committed an offence, "
         + shares(
             "respondents answered",
@@ -1731,19 +1767,22 @@ def recommendations(sections: Mapping[str, Section], country: str) -> Section:
         f"services have room to work in {country}.",
         "- **Training for frontline workers.** "
         + capitalise(
-            share_or(
-                wrong,
-                "{} did not identify the stranger watching a child's video as an offender "
-                "(answering no or not knowing)",
-                "the share not identifying the stranger watching a child's video as an "
-                "offender is withheld",
+            share_clauses(
+                [
+                    (
+                        wrong,
+                        "{} did not identify the stranger watching a child's video as an "
+                        "offender (answering no or not knowing)",
+                        "not identifying the stranger watching a child's video as an offender",
+                    ),
+                    (
+                        scen["scenario_adolescents_dating.Yes"],
+                        "{} misread consensual adolescent dating as exploitation",
+                        "misreading consensual adolescent dating as exploitation",
+                    ),
+                ],
+                joiner=", and ",
             )
-        )
-        + ", and "
-        + share_or(
-            scen["scenario_adolescents_dating.Yes"],
-            "{} misread consensual adolescent dating as exploitation",
-            "the share misreading consensual adolescent dating as exploitation is withheld",
         )
         + ": a case for training on online forms of abuse.",
         "- **Government investment.** "

@@ -154,6 +154,11 @@ def shares(
             return f"the {noun} {groups} {verb} withheld {WITHHELD_REASON}"
         which = f", {groups}," if groups and len(full) > 1 else (f" {groups}" if groups else "")
         return f"the {noun} {subject}{which} {verb} withheld {WITHHELD_REASON}"
+    values = [v for v, _, _ in full if not is_withheld(v)]
+    if len(shown) > 1 and len({percent(v, decimals) for v in values}) == 1:
+        # "0% of those who supported boys and of those who supported girls"
+        whos = [who for v, who, _ in full if not is_withheld(v)]
+        shown = [f"{percent(values[0], decimals)} {join(whos)}"]
     text = f"{lead} {join(shown)}".strip()
     if hidden:
         noun = "share" if len(hidden) == 1 else "shares"
@@ -199,11 +204,10 @@ def share_lists(
     said: list[str] = []
     hidden: list[tuple[str, str]] = []  # (topic, who)
     for lead, topic, items in parts:
-        shown = [
-            f"{percent(v, decimals)} {who}".rstrip()
-            for v, who in items
-            if not is_withheld(v) and not not_asked(v)
-        ]
+        kept = [(v, who) for v, who in items if not is_withheld(v) and not not_asked(v)]
+        shown = [f"{percent(v, decimals)} {who}".rstrip() for v, who in kept]
+        if len(kept) > 1 and len({percent(v, decimals) for v, _ in kept}) == 1:
+            shown = [f"{percent(kept[0][0], decimals)} {join([who for _, who in kept])}"]
         hidden += [(topic, who) for v, who in items if is_withheld(v)]
         if shown:
             said.append(f"{lead} {join(shown)}".strip())
@@ -211,8 +215,9 @@ def share_lists(
         return "; ".join(said)
     topics = list(dict.fromkeys(t for t, _ in hidden))
     whos = list(dict.fromkeys(w for _, w in hidden))
-    if len(topics) == 1:
-        named = f"{join(whos)} for {topics[0]}"
+    same_topics = len({tuple(t for t, who in hidden if who == w) for w in whos}) == 1
+    if len(topics) == 1 or same_topics:
+        named = f"{join(whos)} for {join(topics)}"
     else:
         named = join([f"{w} ({join([t for t, who in hidden if who == w])})" for w in whos])
     several = len(hidden) > 1
@@ -223,3 +228,24 @@ def share_lists(
     if not said:
         return clause
     return "; ".join(said) + f", while {clause}"
+
+
+def share_clauses(items: Sequence[tuple[float, str, str]], *, joiner: str = "; ") -> str:
+    """Return clauses that each state one share, the withheld ones said together at the end.
+
+    Each item is ``(share, shown, hidden)``: ``shown`` is the clause with ``{}`` where the
+    share goes (``"{} said the girl was a victim"``), ``hidden`` names the share after "the
+    share" when it is withheld (``"saying the girl was a victim"``). Two withheld shares
+    read "the shares saying ... and saying ... are withheld to protect respondents", once.
+    """
+    said = [shown.format(percent(v)) for v, shown, _ in items if not is_withheld(v)]
+    hidden = [name for v, _, name in items if is_withheld(v)]
+    text = joiner.join(said)
+    if hidden:
+        several = len(hidden) > 1
+        clause = (
+            f"the {'shares' if several else 'share'} {join(hidden)} "
+            f"{'are' if several else 'is'} withheld {WITHHELD_REASON}"
+        )
+        text = f"{text}, while {clause}" if text else clause
+    return text
