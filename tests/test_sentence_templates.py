@@ -315,3 +315,56 @@ def test_audit_summary_reads_well_for_every_count(counts):
     text = prose.audit_summary(findings, checks)
     assert grammar_problems(text) == []
     assert "1 comparison between" in text
+
+
+# --- table cells a reader sees: labels, not ids ---------------------------------------------------
+
+
+def _cells_read_as_labels(table: pd.DataFrame) -> list[str]:
+    """Return the headers and text cells that are ids or open in lower case (the "Id" column
+    and numbers aside)."""
+    bad = []
+    texts = [str(c) for c in table.columns] + [str(table.index.name or "")]
+    texts += [str(i) for i in table.index if isinstance(i, str)]
+    for column in table.columns:
+        if column != "Id" and table[column].dtype == object:
+            texts += [str(v) for v in table[column] if isinstance(v, str)]
+    for text in texts:
+        if "_" in text or re.match(r"[a-z]", text):
+            bad.append(text)
+    return bad
+
+
+def test_course_structure_tables_show_labels_and_keep_ids_in_their_own_column():
+    from survivors_perspectives import course, paths, synth
+    from survivors_perspectives.reference import load_reference
+    from survivors_perspectives.survey import load_survey
+
+    spec = synth.build_spec(load_reference())
+    structure = course.assumed_structure(spec)
+    assert structure.loc["Experience within working age", "Id"] == "experience_within_working_age"
+    assumptions = course.assumptions_table(spec)
+    check = course.structure_check(load_survey(paths.SURVEY), spec)
+    fidelity = course.fidelity_by_topic(
+        pd.DataFrame({"topic": ["sample"], "status": ["not_computable"]})
+    )
+    for table in (structure, assumptions, check, fidelity):
+        assert _cells_read_as_labels(table) == []
+    assert fidelity.loc["All topics", "Not computable"] == 1
+
+
+def test_conversation_theme_families_open_with_a_capital(conversations_frame):
+    from survivors_perspectives.conversations import country
+
+    themes = country.conversation_tables_for_country(conversations_frame, "Peru")["themes"]
+    assert "Recommendation" in set(themes["Family"])
+    assert _cells_read_as_labels(themes[["Family", "Published count"]]) == []
+    assert country.family_label("new_family") == "New family"
+
+
+@pytest.fixture(scope="module")
+def conversations_frame():
+    from survivors_perspectives import paths
+    from survivors_perspectives.conversations import schema
+
+    return schema.load_conversations(paths.CONVERSATIONS)
