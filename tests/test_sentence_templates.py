@@ -403,3 +403,15 @@ def test_conversation_paragraphs_read_well(conversations_frame, edge_case):
     if edge_case != "as shipped":
         assert texts["Peru"].endswith("No participant raised a recommendation.")
         assert "Most often coded" not in texts["Peru"]
+
+
+def test_audit_chapter_text_reads_well(reference):
+    from survivors_perspectives import audit
+
+    findings = audit.audit(reference)
+    text = prose.audit_summary(findings, audit.checks_run(reference))
+    text += "\n\n" + prose.findings_markdown(findings, sorted(findings["check"].unique()))
+    assert grammar_problems(text) == []
+    assert prose.location_words("fn 42 (all four tests); Figure 14") == (
+        "Footnote 42 (all four tests); Figure 14"
+    )
