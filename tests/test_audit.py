@@ -191,4 +191,4 @@ def test_summary_sentence_counts_the_findings(reference, findings):
     assert f"; {possibly if possibly else 'none'} might, and the data would have to say" in text
     entries = prose.findings_markdown(findings, ["p_value"])
     assert entries.count("\n- ") == int((findings["check"] == "p_value").sum()) - 1
-    assert "fn 31" in entries
+    assert "**Footnote 31** (p-value recomputed from the statistic)." in entries

@@ -617,5 +617,6 @@ def test_fidelity_by_topic_totals():
         {"topic": ["a", "a", "b"], "status": ["reproduced", "conflict", "reproduced"]}
     )
     table = course.fidelity_by_topic(result)
-    assert table.loc["all topics", "reproduced"] == 2
-    assert table.loc["a", "conflict"] == 1
+    assert table.loc["All topics", "Reproduced"] == 2
+    assert table.loc["A", "Conflict"] == 1
+    assert table.columns.name == "Status"

@@ -27,7 +27,18 @@ from survivors_perspectives.countries import COUNTRIES, check_country, slugify
 from survivors_perspectives.disclosure import ledger, plan, policy
 from survivors_perspectives.disclosure.policy import WITHHELD_SHARE
 from survivors_perspectives.disclosure.suppression import published_counts
-from survivors_perspectives.sentences import capitalise, share_or, shares
+from survivors_perspectives.sentences import (
+    NOT_ASKED,
+    capitalise,
+    is_withheld,
+    join,
+    not_asked,
+    not_asked_sentence,
+    share_clauses,
+    share_lists,
+    share_or,
+    shares,
+)
 from survivors_perspectives.survey import schema
 
 ALL = "All countries"
@@ -69,6 +80,13 @@ class Section:
         figure = [f"Figure {f.number}" if f.number else "the figure below" for f in self.figures]
         table = [f"Table {t.number}" if t.number else "the table below" for t in self.tables]
         text = "\n\n".join(p.format(figure=figure, table=table) for p in self.text)
+        # A reference to an unnumbered figure or table can open a sentence too.
+        text = re.sub(
+            r"(^|[.]\s+)the (figure|table) below",
+            lambda m: f"{m.group(1)}The {m.group(2)} below",
+            text,
+            flags=re.MULTILINE,
+        )
         # A withheld share can open a sentence: give it its capital there.
         capital = WITHHELD_SHARE[0].upper() + WITHHELD_SHARE[1:]
         return re.sub(
@@ -178,7 +196,55 @@ def _small(count: float) -> bool:
 
 
 def _pct(value: float) -> str:
+    """Return a share for a sentence (callers leave out :data:`NOT_ASKED` values first)."""
+    if not_asked(value):
+        raise ValueError("a value nobody was asked for has no share to state")
     return WITHHELD_SHARE if pd.isna(value) else f"{value:.0f}%"
+
+
+def _alt_pairs(items: list[tuple[str, float, float]], country: str) -> str:
+    """Return ``"label: Peru 62%, all countries 58%"`` for each bar pair of a figure.
+
+    A withheld value reads "withheld" (the figure draws no bar for it), and one closing
+    sentence says why, once for the whole figure.
+    """
+
+    def value(v: float) -> str:
+        return "no answers" if not_asked(v) else ("withheld" if pd.isna(v) else _pct(v))
+
+    text = "; ".join(
+        f"{label}: {country} {value(here)}, all countries {value(there)}"
+        for label, here, there in items
+    )
+    if any(is_withheld(here) or is_withheld(there) for _, here, there in items):
+        text += ". Values withheld to protect respondents are not drawn"
+    return text
+
+
+def _alt_values(records: list[dict], name: str, group: str = "group") -> str:
+    """Return the values of a figure's bars for its alt text, withheld and unasked said once.
+
+    Shown values read ``"Girls Money: 50%"``; a group whose every value is withheld reads
+    ``"Boys: every share withheld to protect respondents"``; other withheld bars are named
+    in one list; a group nobody was asked about reads ``"Boys: not asked (no answers)"``.
+    """
+    groups = list(dict.fromkeys(r[group] for r in records))
+    said, withheld, unasked = [], [], []
+    for g in groups:
+        mine = [r for r in records if r[group] == g]
+        if all(not_asked(r["value"]) for r in mine):
+            unasked.append(g)
+        elif all(is_withheld(r["value"]) for r in mine):
+            withheld.append(f"{g}: every share withheld")
+        else:
+            said += [f"{g} {r[name]}: {_pct(r['value'])}" for r in mine if pd.notna(r["value"])]
+            withheld += [f"{g} {r[name]}" for r in mine if is_withheld(r["value"])]
+    text = "; ".join(said)
+    if withheld:
+        text += (". " if text else "") + f"Withheld to protect respondents: {join(withheld)}"
+    if unasked:
+        text += (". " if text else "") + f"No answers about {join([u.lower() for u in unasked])}"
+    return text
 
 
 def _count(value: int, base: int | None = None) -> str:
@@ -190,7 +256,8 @@ def _count(value: int, base: int | None = None) -> str:
 
 
 def _share(count: int, base: int) -> float:
-    return float("nan") if base == 0 else 100 * count / base
+    """Return ``count`` as a percentage of ``base``; :data:`NOT_ASKED` when nobody answered."""
+    return NOT_ASKED if base == 0 else 100 * count / base
 
 
 def _safe_share(count: int, base: int) -> float:
@@ -198,12 +265,16 @@ def _safe_share(count: int, base: int) -> float:
 
     A count of 1 to 4 is revealed by a share of its own or of its complement in the base.
     """
+    if base == 0:
+        return NOT_ASKED
     return _share(count, base) if policy.share_allowed(count, base) else float("nan")
 
 
 def _stated(where: str, part: pd.DataFrame, base: pd.DataFrame, value: float) -> float:
     """Record a share a sentence or figure states (with whom it counts) and return it."""
-    ledger.record(ledger.share_entry(where, part, base, _pct(value)))
+    # A share nobody was asked for states no number: the ledger holds a category.
+    shown = WITHHELD_SHARE if not_asked(value) else _pct(value)
+    ledger.record(ledger.share_entry(where, part, base, shown))
     return value
 
 
@@ -497,7 +568,7 @@ def respondents(
         caption=f"Profile of the frontline support workers who responded in {country}, "
         f"beside all {total} respondents",
     )
-    shares = {
+    characteristics = {
         "Women": ("gender", "Female"),
         "Master's degree or PhD": ("education", "Master's degree or PhD"),
         "Up to 5 years' experience": ("experience", "0-5 years"),
@@ -505,7 +576,7 @@ def respondents(
         "Urban clients only": ("location", "Urban"),
     }
     records, values = [], {"n": float(n), "share_of_sample": _share(n, total)}
-    for name, (column, category) in shares.items():
+    for name, (column, category) in characteristics.items():
         block = next(b for b, c in PROFILE.items() if c == column)
         hidden = bool(parts[block].hidden.loc[category, label])
         count = int((rows[column] == category).sum())
@@ -523,10 +594,12 @@ def respondents(
             {"measure": name, "group": ALL, "value": there},
         ]
     plot_frame = pd.DataFrame(records)
-    alt = "; ".join(
-        f"{r.measure}: {country} {_pct(r.value)}"
-        + f", all countries {_pct(plot_frame.loc[i + 1, 'value'])}"
-        for i, r in plot_frame.iloc[::2].iterrows()
+    alt = _alt_pairs(
+        [
+            (r.measure, r.value, plot_frame.loc[i + 1, "value"])
+            for i, r in plot_frame.iloc[::2].iterrows()
+        ],
+        country,
     )
     figure = plots.compare_bars(
         plot_frame,
@@ -542,18 +615,22 @@ def respondents(
     masters = values["education.Master's degree or PhD"]
     masters_all = values["education.Master's degree or PhD.all"]
     women_all = _pct(values["gender.Female.all"])
-    employers = [
-        share_or(
-            values["organisation_type.Government"],
-            "{} worked for a government body",
-            "the share working for a government body is withheld",
-        ),
-        share_or(
-            values["location.Urban"],
-            "{} for an organisation serving urban clients only",
-            "the share working for organisations serving urban clients only is withheld",
-        ),
-    ]
+    employers = shares(
+        "",
+        [
+            (
+                values["organisation_type.Government"],
+                "worked for a government body",
+                "working for a government body",
+            ),
+            (
+                values["location.Urban"],
+                "for an organisation serving urban clients only",
+                "working for organisations serving urban clients only",
+            ),
+        ],
+        subject="",
+    )
     text = [
         f"In {country}, {n} frontline support workers completed the survey, "
         f"{_pct(values['share_of_sample'])} of the {total} respondents in the data. "
@@ -571,9 +648,7 @@ def respondents(
             f"{_pct(masters_all)}) is withheld",
         )
         + ". "
-        + capitalise(employers[0])
-        + ("; " if "withheld" in employers[0] else " and ")
-        + employers[1]
+        + capitalise(employers)
         + ".",
         "{figure[0]} sets these shares beside the whole sample and {table[0]} gives the "
         "full profile. The sample was one of convenience, so the profile describes who "
@@ -614,7 +689,7 @@ def _in_band(values: pd.Series, band: str) -> pd.Series:
 def mean_or_nan(values: pd.Series) -> float:
     """Return the mean of the answers given, or NaN when nobody answered (an optional item)."""
     mean = values.astype("Float64").mean()
-    return float("nan") if pd.isna(mean) else float(mean)
+    return NOT_ASKED if pd.isna(mean) else float(mean)
 
 
 def caseloads(frame: pd.DataFrame, country: str) -> Section:
@@ -731,7 +806,7 @@ def boys_and_girls(frame: pd.DataFrame, country: str) -> Section:
         }
         values[f"{sex}.supported"] = float(supported.sum())
         values[f"{sex}.any_online"] = float(any_online)
-        values[f"{sex}.online_mean"] = float(online.mean())
+        values[f"{sex}.online_mean"] = mean_or_nan(online)
         counts[f"{label} (n)"] = pd.Series(
             {
                 "Supported in the past year": int(supported.sum()),
@@ -741,7 +816,7 @@ def boys_and_girls(frame: pd.DataFrame, country: str) -> Section:
         )
         asked = online > 0
         for band, band_label in AGE_LABELS.items():
-            mean = float(pd.to_numeric(rows.loc[asked, f"{sex}_age_{band}_pct"]).mean())
+            mean = mean_or_nan(pd.to_numeric(rows.loc[asked, f"{sex}_age_{band}_pct"]))
             values[f"{sex}.age.{band}"] = mean
             records.append({"age": band_label, "group": label, "value": mean})
     only_girls = int((~_flag(rows["supported_boys"])).sum())
@@ -786,6 +861,15 @@ def boys_and_girls(frame: pd.DataFrame, country: str) -> Section:
         rows[(~_flag(rows["supported_boys"])).to_numpy(bool)],
         rows,
     )
+    # Who was asked the online questions: those who supported boys (girls) at all, and of
+    # them those with online cases, asked the age bands. A group nobody was asked about is
+    # said once, not as a share withheld or a 0%.
+    unsupported = [s for s in CHILD_GENDERS.values() if values[f"{s}.supported"] == 0]
+    offline = [
+        s
+        for s in CHILD_GENDERS.values()
+        if s not in unsupported and not_asked(values[f"{s}.age.under_11"])
+    ]
     figure = plots.compare_bars(
         pd.DataFrame(records),
         category="age",
@@ -793,45 +877,78 @@ def boys_and_girls(frame: pd.DataFrame, country: str) -> Section:
         group="group",
         palette=plots.CHILD_GENDER_COLOURS,
         caption=f"Average share of children in online cases by age when first targeted, {country}",
-        alt="Grouped bar chart of age when first targeted. "
-        + "; ".join(f"{r['group']} {r['age']}: {r['value']:.0f}%" for r in records)
-        + ".",
+        alt="Grouped bar chart of age when first targeted. " + _alt_values(records, "age") + ".",
         xlabel="Average share of a worker's online cases (%)",
     )
-    text = [
-        f"Of the {n} respondents in {country}, {boys_supported} had "
-        f"supported boys in the past year and {only_girls_text} had supported girls only. "
-        + share_or(
-            values["boys.any_online_pct"],
-            "Among those who supported boys, {} had seen at least one boy in a case of "
-            "online sexual exploitation or abuse",
-            "The share of those who supported boys who had seen a boy in a case of online "
-            "sexual exploitation or abuse is withheld",
-        )
-        + "; "
-        + share_or(
-            values["girls.any_online_pct"],
-            "for girls the share was {}",
-            "the same share for girls is withheld",
-        )
-        + ". Online abuse made up more than half of the caseload "
-        + shares(
-            "for",
-            [
-                (values["girls.over_half"], "of those who supported girls"),
-                (values["boys.over_half"], "of those who supported boys"),
-            ],
-            subject="of workers for whom online abuse was more than half the caseload",
-        )
-        + ".",
-        f"Workers placed, on average, {_pct(values['girls.age.under_11'])} of the girls and "
-        f"{_pct(values['boys.age.under_11'])} of the boys in their online cases under 11 "
-        "when first targeted ({figure[0]}; counts in {table[0]}).",
+    online = shares(
+        "At least one case of online sexual exploitation or abuse had come up for",
+        [
+            (values[f"{sex}.any_online_pct"], f"of those who supported {sex}")
+            for sex in ("boys", "girls")
+            if sex not in unsupported
+        ],
+        subject="of those who had seen a case of online sexual exploitation or abuse",
+    )
+    over_half = shares(
+        "Online abuse made up more than half of the caseload for",
+        [
+            (values["girls.over_half"], "of those who supported girls"),
+            (values["boys.over_half"], "of those who supported boys"),
+        ],
+        subject="of workers for whom online abuse was more than half the caseload",
+    )
+    ages = [
+        f"{_pct(values[f'{s}.age.under_11'])} of the {s}"
+        for s in ("girls", "boys")
+        if not not_asked(values[f"{s}.age.under_11"])
     ]
+    first = (
+        f"Of the {n} respondents in {country}, "
+        f"{'none' if boys_supported == '0' else boys_supported} had "
+        f"supported boys in the past year and "
+        f"{'none' if only_girls_text == '0' else only_girls_text} had supported girls only."
+    )
+    if online:
+        first += " " + capitalise(online) + "."
+    if over_half:
+        first += " " + capitalise(over_half) + "."
+    first = " ".join(
+        [
+            first,
+            not_asked_sentence(
+                country, unsupported, f"supported {join(unsupported)} in the past year"
+            ),
+        ]
+    ).strip()
+    if ages:
+        second = (
+            f"Workers placed, on average, {join(ages)} in their online cases under 11 "
+            "when first targeted ({figure[0]}; counts in {table[0]})."
+        )
+    else:
+        second = (
+            "No respondent answered on the children's ages ({figure[0]}; counts in {table[0]})."
+        )
+    if ages and offline:  # those who supported nobody of a gender are said above
+        second += " " + not_asked_sentence(country, offline, "online cases with " + join(offline))
+    text = [first, second]
     return Section("boys_and_girls", text, [table], [figure], values)
 
 
 # --- offenders ---------------------------------------------------------------------------
+
+
+def _top_relationship(top: Mapping[str, str]) -> str:
+    """Say the relationship named most often, for the groups anyone answered about."""
+    if not top:
+        return "No respondent named a relationship ({table[0]})."
+    if len(set(top.values())) == 1 and len(top) == len(CHILD_GENDERS):
+        return (
+            f"The relationship named most often was '{next(iter(top.values())).lower()}', for "
+            "girls and for boys alike ({table[0]})."
+        )
+    named = join([f"'{relation.lower()}' for {label.lower()}" for label, relation in top.items()])
+    return f"The relationship named most often was {named} ({{table[0]}})."
 
 
 def offenders(frame: pd.DataFrame, country: str) -> Section:
@@ -840,7 +957,7 @@ def offenders(frame: pd.DataFrame, country: str) -> Section:
     values: dict[str, float] = {}
     for sex in CHILD_GENDERS.values():
         female = pd.to_numeric(rows[f"{sex}_offender_female_pct"], errors="coerce")
-        values[f"{sex}.female_mean"] = float(female.mean())
+        values[f"{sex}.female_mean"] = mean_or_nan(female)
         values[f"{sex}.female_mean.all"] = float(
             pd.to_numeric(frame[f"{sex}_offender_female_pct"], errors="coerce").mean()
         )
@@ -888,14 +1005,33 @@ def offenders(frame: pd.DataFrame, country: str) -> Section:
     top = {
         label: relationship[f"{label} (n)"].sort_values(ascending=False, kind="stable").index[0]
         for label in CHILD_GENDERS
+        if relationship[f"{label} (n)"].sum() > 0
     }
+    female = [
+        f"{_pct(values[f'{sex}.female_mean'])} {where} "
+        f"(all countries: {_pct(values[f'{sex}.female_mean.all'])})"
+        for sex, where in (
+            ("girls", "of offenders in their online cases with girls were female"),
+            ("boys", "in cases with boys"),
+        )
+        if not not_asked(values[f"{sex}.female_mean"])
+    ]
+    unasked = [s for s in ("girls", "boys") if not_asked(values[f"{s}.female_mean"])]
+    if female and unasked == ["girls"]:
+        female = [
+            female[0].replace(
+                "in cases with boys", "of offenders in their online cases with boys were female"
+            )
+        ]
+    opening = (
+        f"Respondents in {country} estimated that, on average, {join(female)}. " if female else ""
+    ) + (
+        not_asked_sentence(country, unasked, "online cases with " + join(unasked)) + " "
+        if unasked
+        else ""
+    )
     text = [
-        "Respondents in "
-        f"{country} estimated that, on average, {_pct(values['girls.female_mean'])} of "
-        f"offenders in their online cases with girls were female "
-        f"(all countries: {_pct(values['girls.female_mean.all'])}), and "
-        f"{_pct(values['boys.female_mean'])} in cases with boys "
-        f"(all countries: {_pct(values['boys.female_mean.all'])}). "
+        opening
         + capitalise(
             share_or(
                 values["foreign_share"],
@@ -906,13 +1042,7 @@ def offenders(frame: pd.DataFrame, country: str) -> Section:
             )
         )
         + ("" if pd.notna(values["foreign_share"]) else "."),
-        (
-            f"The relationship named most often was '{top['Girls'].lower()}', for girls and "
-            "for boys alike ({table[0]})."
-            if top["Girls"] == top["Boys"]
-            else f"The relationship named most often was '{top['Girls'].lower()}' for girls "
-            f"and '{top['Boys'].lower()}' for boys ({{table[0]}})."
-        ),
+        _top_relationship(top),
     ]
     return Section("offenders", text, [table], [], values)
 
@@ -975,7 +1105,7 @@ def exchange(frame: pd.DataFrame, country: str) -> Section:
         palette=plots.CHILD_GENDER_COLOURS,
         caption=f"Most common thing exchanged, share of respondents answering, {country}",
         alt="Grouped bar chart of the most common exchange. "
-        + "; ".join(f"{r['group']} {r['option']}: {_pct(r['value'])}" for r in records)
+        + _alt_values(records, "option")
         + ". Shares from fewer than five respondents are not drawn.",
         xlabel="Share of respondents answering (%)",
     )
@@ -986,30 +1116,33 @@ def exchange(frame: pd.DataFrame, country: str) -> Section:
             (values[f"girls.{option}"], "about girls"),
         ]
 
-    text = [
-        capitalise(
-            shares(
-                f"Among respondents in {country}, money was named as the most common exchange by",
-                [
-                    (values["girls.Money"], "of those answering about girls"),
-                    (values["boys.Money"], "of those answering about boys"),
-                ],
-                subject=f"of respondents in {country} naming money as the most common exchange",
-            )
-        )
-        + f" (all countries: {_pct(values['girls.Money.all'])} about girls and "
-        f"{_pct(values['boys.Money.all'])} about boys). "
-        + capitalise(
-            shares(
-                "gifts or goods came first for",
-                about("Gifts or goods"),
-                subject="naming gifts or goods",
-            )
-        )
-        + "; "
-        + shares("shelter for", about("Shelter"), subject="naming shelter")
-        + " ({figure[0]}, {table[0]}).",
-    ]
+    unasked = [s for s in ("boys", "girls") if not_asked(values[f"{s}.Money"])]
+    money = shares(
+        f"Among respondents in {country}, money was named as the most common exchange by",
+        [
+            (values["girls.Money"], "of those answering about girls"),
+            (values["boys.Money"], "of those answering about boys"),
+        ],
+        subject=f"of respondents in {country} naming money as the most common exchange",
+    )
+    others = share_lists(
+        [
+            ("gifts or goods came first for", "gifts or goods", about("Gifts or goods")),
+            ("shelter for", "shelter", about("Shelter")),
+        ]
+    )
+    if money:
+        text = [
+            capitalise(money)
+            + f" (all countries: {_pct(values['girls.Money.all'])} about girls and "
+            f"{_pct(values['boys.Money.all'])} about boys). "
+            + capitalise(others)
+            + " ({figure[0]}, {table[0]})."
+        ]
+    else:
+        text = ["No respondent answered this question ({figure[0]}, {table[0]})."]
+    if unasked and money:
+        text[0] += " " + not_asked_sentence(country, unasked, "online cases with " + join(unasked))
     return Section("exchange", text, [table], [figure], values)
 
 
@@ -1041,6 +1174,7 @@ def facilitation(frame: pd.DataFrame, country: str) -> Section:
         )
         all_answers = frame[f"{sex}_facilitator"].dropna()
         values[f"{sex}.yes.all"] = _share(int((all_answers == "Yes").sum()), len(all_answers))
+    unasked = [s for s in ("girls", "boys") if not_asked(values[f"{s}.yes"])]
     text = [
         f"In {country}, "
         + shares(
@@ -1055,6 +1189,10 @@ def facilitation(frame: pd.DataFrame, country: str) -> Section:
         f"{_pct(values['boys.yes.all'])} about boys). "
         "{table[0]} gives the answers.",
     ]
+    if len(unasked) == 2:
+        text = ["No respondent answered this question about boys or girls ({table[0]})."]
+    elif unasked:
+        text[0] += " " + not_asked_sentence(country, unasked, "online cases with " + join(unasked))
     return Section("facilitation", text, [table], [], values)
 
 
@@ -1129,9 +1267,7 @@ def forms_of_abuse(frame: pd.DataFrame, country: str) -> Section:
         group="group",
         palette=plots.CHILD_GENDER_COLOURS,
         caption=f"Forms of online abuse supported, by child's gender, {country}",
-        alt="Grouped bar chart of forms of abuse. "
-        + "; ".join(f"{r['group']} {r['form']}: {_pct(r['value'])}" for r in records)
-        + ".",
+        alt="Grouped bar chart of forms of abuse. " + _alt_values(records, "form") + ".",
         xlabel="Share of respondents with online cases (%)",
     )
     gaps = {name: values[f"girls.{key}"] - values[f"boys.{key}"] for key, name in FORMS.items()}
@@ -1142,19 +1278,23 @@ def forms_of_abuse(frame: pd.DataFrame, country: str) -> Section:
     def by_gender(key: str) -> list[tuple[float, str]]:
         return [(values[f"girls.{key}"], "with girls"), (values[f"boys.{key}"], "with boys")]
 
-    text = [
-        f"Among respondents in {country} with online cases, "
-        + shares("grooming had come up for", by_gender("grooming"), subject="for grooming")
-        + "; "
-        + shares(
-            "self-generated content for",
-            by_gender("self_generated"),
-            subject="for self-generated content",
-        )
-        + "; "
-        + shares("live-streaming for", by_gender("live_streaming"), subject="for live-streaming")
-        + " ({figure[0]}, {table[0]})."
-    ]
+    unasked = [s for s in ("girls", "boys") if values[f"{s}.asked"] == 0]
+    listed = share_lists(
+        [
+            ("grooming had come up for", "grooming", by_gender("grooming")),
+            ("self-generated content for", "self-generated content", by_gender("self_generated")),
+            ("live-streaming for", "live-streaming", by_gender("live_streaming")),
+        ]
+    )
+    if listed:
+        text = [
+            f"Among respondents in {country} with online cases, {listed} "
+            "({figure[0]}, {table[0]})."
+        ]
+    else:
+        text = [f"No respondent in {country} had online cases ({{figure[0]}}, {{table[0]}})."]
+    if unasked and listed:
+        text[0] += " " + not_asked_sentence(country, unasked, "online cases with " + join(unasked))
     if widest is not None:
         text.append(
             f"The widest gap between girls and boys was for {widest[0].lower()}: "
@@ -1231,7 +1371,10 @@ def barriers(frame: pd.DataFrame, country: str, top: int = 5) -> Section:
         palette=_palette(country),
         caption=f"Top {top} barriers to disclosure named in {country}, beside all countries",
         alt="Grouped bar chart of barriers. "
-        + "; ".join(f"{r.factor}, {r.group}: {_pct(r.value)}" for r in plot.itertuples())
+        + _alt_pairs(
+            [(f, *plot.loc[plot["factor"] == f, "value"]) for f in dict.fromkeys(plot["factor"])],
+            country,
+        )
         + ".",
         xlabel="Share of respondents selecting the factor (%)",
     )
@@ -1363,7 +1506,13 @@ def government(frame: pd.DataFrame, country: str) -> Section:
         palette=_palette(country),
         caption=f"Share rating government action poor or none, {country} and all countries",
         alt="Grouped bar chart of poor-or-none ratings. "
-        + "; ".join(f"{r['area']}, {r['group']}: {_pct(r['value'])}" for r in records)
+        + _alt_pairs(
+            [
+                (a["area"], a["value"], b["value"])
+                for a, b in zip(records[::2], records[1::2], strict=True)
+            ],
+            country,
+        )
         + ".",
         xlabel="Share rating poor or none (%)",
     )
@@ -1452,18 +1601,25 @@ def scenarios(frame: pd.DataFrame, country: str) -> Section:
     text = [
         "Five short scenarios tested how respondents recognise online sexual exploitation. "
         f"In {country}, "
-        + share_or(
-            values["scenario_paid_video_call_victim.Yes"],
-            "{} said the girl paid to undress on a video call was a victim",
-            "the share saying the girl paid to undress on a video call was a victim is withheld",
+        + share_clauses(
+            [
+                (
+                    values["scenario_paid_video_call_victim.Yes"],
+                    "{} said the girl paid to undress on a video call was a victim "
+                    f"(all countries: {_pct(values['scenario_paid_video_call_victim.Yes.all'])})",
+                    "saying the girl paid to undress on a video call was a victim (all "
+                    f"countries: {_pct(values['scenario_paid_video_call_victim.Yes.all'])})",
+                ),
+                (
+                    values["scenario_gender_reversed.Yes"],
+                    "{} said the same situation with a woman and a boy was still exploitation "
+                    f"(all countries: {_pct(values['scenario_gender_reversed.Yes.all'])})",
+                    "saying the same of a woman and a boy (all countries: "
+                    f"{_pct(values['scenario_gender_reversed.Yes.all'])})",
+                ),
+            ]
         )
-        + f" (all countries: {_pct(values['scenario_paid_video_call_victim.Yes.all'])}); "
-        + share_or(
-            values["scenario_gender_reversed.Yes"],
-            "{} said the same situation with a woman and a boy was still exploitation",
-            "the share saying the same of a woman and a boy is withheld",
-        )
-        + f" (all countries: {_pct(values['scenario_gender_reversed.Yes.all'])}).",
+        + ".",
         "Asked whether a stranger who watched the video of a child had committed an offence, "
         + shares(
             "respondents answered",
@@ -1731,19 +1887,22 @@ def recommendations(sections: Mapping[str, Section], country: str) -> Section:
         f"services have room to work in {country}.",
         "- **Training for frontline workers.** "
         + capitalise(
-            share_or(
-                wrong,
-                "{} did not identify the stranger watching a child's video as an offender "
-                "(answering no or not knowing)",
-                "the share not identifying the stranger watching a child's video as an "
-                "offender is withheld",
+            share_clauses(
+                [
+                    (
+                        wrong,
+                        "{} did not identify the stranger watching a child's video as an "
+                        "offender (answering no or not knowing)",
+                        "not identifying the stranger watching a child's video as an offender",
+                    ),
+                    (
+                        scen["scenario_adolescents_dating.Yes"],
+                        "{} misread consensual adolescent dating as exploitation",
+                        "misreading consensual adolescent dating as exploitation",
+                    ),
+                ],
+                joiner=", and ",
             )
-        )
-        + ", and "
-        + share_or(
-            scen["scenario_adolescents_dating.Yes"],
-            "{} misread consensual adolescent dating as exploitation",
-            "the share misreading consensual adolescent dating as exploitation is withheld",
         )
         + ": a case for training on online forms of abuse.",
         "- **Government investment.** "

@@ -837,6 +837,16 @@ def across_seeds(seeds: Sequence[int], generate=None) -> pd.DataFrame:
 _COUNT_OF = re.compile(r"\b\d+ of \d+\b")
 
 
+def human_label(name: str) -> str:
+    """Return an id or lower-case name as a table shows it: ``"Online cases need online share"``.
+
+    A table cell or header opens with a capital and has no underscores; the id itself, where
+    a reader needs it, goes in a column named for it (``"Id"``).
+    """
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
 def assumptions_table(spec) -> pd.DataFrame:
     """Return the generator's declared assumptions, one row each (what about, and why).
 
@@ -846,11 +856,14 @@ def assumptions_table(spec) -> pd.DataFrame:
     """
     table = pd.DataFrame(
         [
-            {"about": note.about, "assumption": _COUNT_OF.sub("a count withheld", note.text)}
+            {
+                "About": human_label(note.about),
+                "Assumption": _COUNT_OF.sub("a count withheld", note.text),
+            }
             for note in spec.assumptions
         ]
     )
-    table.index = pd.RangeIndex(1, len(table) + 1, name="number")
+    table.index = pd.RangeIndex(1, len(table) + 1, name="Number")
     return table
 
 
@@ -860,10 +873,18 @@ def assumed_structure(spec) -> pd.DataFrame:
     The part of the synthetic population the report never published (who gives which
     answers together), written down so a student can see it is assumed, not observed.
     """
+    columns = ["Kind", "Value", "Reason", "Id"]
     if spec.structure is None:
-        return pd.DataFrame(columns=["kind", "value", "reason"])
-    table = spec.structure.table().set_index("name")
-    return table[["kind", "value", "reason"]].rename_axis("assumption")
+        return pd.DataFrame(columns=columns).rename_axis("Assumption")
+    table = spec.structure.table()
+    table = table.assign(
+        Kind=table["kind"].map(human_label),
+        Value=table["value"].map(human_label),
+        Reason=table["reason"].map(human_label),
+        Id=table["name"],
+        Assumption=table["name"].map(human_label),
+    )
+    return table.set_index("Assumption")[columns]
 
 
 def structure_check(frame: pd.DataFrame, spec=None) -> pd.DataFrame:
@@ -877,18 +898,27 @@ def structure_check(frame: pd.DataFrame, spec=None) -> pd.DataFrame:
 
     structure = spec.structure if spec is not None else None
     table = plausibility.correlations(frame, structure)
+    table = table.assign(name=table["name"].map(human_label), kind=table["kind"].map(human_label))
     return (
         table.set_index("name")[["kind", "declared", "implied", "observed"]]
-        .rename(columns={"declared": "declared (latent)", "implied": "expected"})
-        .rename_axis("assumption")
+        .rename(
+            columns={
+                "kind": "Kind",
+                "declared": "Declared (latent)",
+                "implied": "Expected",
+                "observed": "Observed",
+            }
+        )
+        .rename_axis("Assumption")
     )
 
 
 def fidelity_by_topic(result: pd.DataFrame) -> pd.DataFrame:
     """Count a fidelity comparison's figures by topic and status, with a total row."""
     _require(result, ["topic", "status"], "fidelity_by_topic")
-    table = pd.crosstab(result["topic"], result["status"])
-    return pd.concat([table, table.sum().to_frame("all topics").T])
+    table = pd.crosstab(result["topic"].map(human_label), result["status"].map(human_label))
+    table = table.rename_axis(index="Topic", columns="Status")
+    return pd.concat([table, table.sum().to_frame("All topics").T])
 
 
 # ---------------------------------------------------------------------------------------

@@ -213,10 +213,19 @@ def profiles(frame: pd.DataFrame, reference: pd.DataFrame | None = None) -> Sect
         alt="Grouped bar chart, one bar per country for each characteristic. "
         + "; ".join(
             f"{m}: "
-            + ", ".join(f"{c} {tables.format_percent(shares.loc[c, m])}" for c in countries)
+            + ", ".join(
+                f"{c} "
+                + ("withheld" if pd.isna(v := shares.loc[c, m]) else tables.format_percent(v))
+                for c in countries
+            )
             for m in shares.columns
         )
-        + ".",
+        + "."
+        + (
+            " Withheld shares protect respondents and are not drawn."
+            if shares.loc[countries].isna().any().any()
+            else ""
+        ),
         xlabel="Share of the country's respondents",
     )
     women = shares["Women"].drop(index=ALL)
@@ -231,6 +240,23 @@ def profiles(frame: pd.DataFrame, reference: pd.DataFrame | None = None) -> Sect
     ]
     numbers = {f"{m}.{c}": float(shares.loc[c, m]) for m in shares.columns for c in shares.index}
     return Section("profiles", text, [table], [figure], numbers)
+
+
+def _alt_bars(values: pd.Series, missing: str) -> str:
+    """Return a country bar chart's alt text, a missing bar said in words (``missing``).
+
+    A bar is missing because its share is withheld to protect respondents (``"withheld"``)
+    or because nobody answered (``"no answers"``); the alt text says which, never "–".
+    """
+    said = "; ".join(
+        f"{c} {missing if pd.isna(v) else tables.format_percent(v)}" for c, v in values.items()
+    )
+    why = (
+        " Withheld shares protect respondents and are not drawn."
+        if missing == "withheld" and values.isna().any()
+        else ""
+    )
+    return f"Bar chart: {said}.{why}"
 
 
 def key_figures(frame: pd.DataFrame) -> Section:
@@ -264,25 +290,19 @@ def key_figures(frame: pd.DataFrame) -> Section:
         plots.country_bars(
             online,
             caption="Average share of sexual exploitation cases involving technology, by country",
-            alt="Bar chart: "
-            + "; ".join(f"{c} {tables.format_percent(v)}" for c, v in online.items())
-            + ".",
+            alt=_alt_bars(online, "no answers"),
             xlabel="Average share of a worker's sexual exploitation cases",
         ),
         plots.country_bars(
             funding,
             caption="Share rating government funding for the response poor or none, by country",
-            alt="Bar chart: "
-            + "; ".join(f"{c} {tables.format_percent(v)}" for c, v in funding.items())
-            + ".",
+            alt=_alt_bars(funding, "withheld"),
             xlabel="Share of respondents",
         ),
         plots.country_bars(
             aware,
             caption="Share rating public awareness of online child sexual exploitation poor",
-            alt="Bar chart: "
-            + "; ".join(f"{c} {tables.format_percent(v)}" for c, v in aware.items())
-            + ".",
+            alt=_alt_bars(aware, "withheld"),
             xlabel="Share of respondents",
         ),
     ]

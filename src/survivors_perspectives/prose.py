@@ -7,9 +7,11 @@ in a sentence comes from the same table as the figures beside it.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
-from survivors_perspectives.sentences import count_phrase, plural
+from survivors_perspectives.sentences import capitalise, count_phrase, plural
 
 #: Readable names of the audit's kinds of check.
 CHECK_NAMES: dict[str, str] = {
@@ -69,12 +71,22 @@ def audit_summary(findings: pd.DataFrame, checks_run: pd.DataFrame) -> str:
     return f"{opening} Of these, {parts[0]}; {parts[1]}; {parts[2]}."
 
 
+def location_words(location: str) -> str:
+    """Return a finding's location as a reader reads it: ``"fn 31"`` -> ``"Footnote 31"``.
+
+    The audit table keeps the report's short form (its source column); a bullet opens with
+    the words.
+    """
+    return capitalise(re.sub(r"\bfn (\d+)", r"footnote \1", str(location)))
+
+
 def findings_markdown(findings: pd.DataFrame, checks: list[str]) -> str:
     """Return one Markdown entry per finding of the given kinds of check."""
     parts = []
     for _, row in findings[findings["check"].isin(checks)].iterrows():
         parts.append(
-            f"**{row['location']}** ({CHECK_NAMES.get(row['check'], row['check'])}). "
+            f"**{location_words(row['location'])}** "
+            f"({CHECK_NAMES.get(row['check'], row['check'])}). "
             f"Published: {row['published']}. Recomputed: {row['recomputed']}. "
             f"{row['explanation']} *Changes a conclusion:* {row['changes_conclusion']}."
         )

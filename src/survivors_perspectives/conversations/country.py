@@ -134,6 +134,26 @@ def _arrangements(people: pd.DataFrame, published: set[tuple[str, str]], country
     return pd.DataFrame(table, columns=["Arrangement", "Participants"]).set_index("Arrangement")
 
 
+#: The codebook's theme families as a table shows them (the codebook keeps the ids).
+FAMILY_LABELS = {
+    "anonymity": "Anonymity",
+    "awareness": "Awareness",
+    "barrier": "Barrier",
+    "community": "Community",
+    "disclosure": "Disclosure",
+    "family": "Family",
+    "recommendation": "Recommendation",
+    "reporting": "Reporting",
+    "school": "School",
+    "support": "Support",
+}
+
+
+def family_label(family: str) -> str:
+    """Return a theme family's label for a table cell (a family not listed is capitalised)."""
+    return FAMILY_LABELS.get(family, str(family).replace("_", " ").capitalize())
+
+
 def _themes(
     people: pd.DataFrame, codebook: pd.DataFrame, published: set[tuple[str, str]], country: str
 ) -> pd.DataFrame:
@@ -146,7 +166,7 @@ def _themes(
         theme_published = (theme.theme_id, country) in published
         rows.append(
             {
-                "Family": theme.family,
+                "Family": family_label(theme.family),
                 "Theme": theme.label,
                 "Participants": _cell(
                     _where("themes", country, theme.label, "Participants"),
@@ -154,7 +174,7 @@ def _themes(
                     people,
                     theme_published,
                 ),
-                "Published count": "yes" if theme_published else "no",
+                "Published count": "Yes" if theme_published else "No",
             }
         )
     return pd.DataFrame(rows, columns=["Family", "Theme", "Participants", "Published count"])

@@ -226,8 +226,10 @@ def country_synthesis(frame: pd.DataFrame, codebook: pd.DataFrame, country: str)
         for t in codebook["theme_id"]
         if (t, country) in published
     ]
+    # Only themes someone raised: a theme coded for nobody is not "most often coded".
     common = (
         counts[[t for t in counts.index if families[t] not in ("recommendation",)]]
+        .pipe(lambda c: c[c > 0])
         .sort_values(ascending=False, kind="stable")
         .head(3)
     )
@@ -237,13 +239,17 @@ def country_synthesis(frame: pd.DataFrame, codebook: pd.DataFrame, country: str)
         for t in common.index
     )
     recs = counts[[t for t in counts.index if families[t] == "recommendation"]]
-    top_rec = recs.sort_values(ascending=False, kind="stable").index[0]
-    text = f"**{country}** ({size} synthetic participants). "
+    text = f"**{country}** ({plural(size, 'synthetic participant')}). "
     if reported:
         text += "Counts the report gives, reproduced here: " + "; ".join(reported) + ". "
-    text += f"Most often coded overall: {common_text}. "
-    text += f"The recommendation raised most often: {_lower(labels[top_rec])}."
-    return text
+    if common_text:
+        text += f"Most often coded overall: {common_text}. "
+    if recs.max() > 0:
+        top_rec = recs.sort_values(ascending=False, kind="stable").index[0]
+        text += f"The recommendation raised most often: {_lower(labels[top_rec])}."
+    else:
+        text += "No participant raised a recommendation."
+    return text.strip()
 
 
 def roundtable_paragraph(record: dict) -> str:
