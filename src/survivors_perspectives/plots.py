@@ -304,7 +304,8 @@ def spread_labels(ax, texts: list, pad_px: float = 3.0) -> None:
     block it names); labels of small blocks side by side, which would sit on top of each
     other, are pushed apart by their drawn heights plus ``pad_px`` pixels. Works on the axes
     as laid out (the figure is drawn once to measure the labels), in either direction of
-    the y axis.
+    the y axis. The figure's layout should be fixed first (``fig.set_layout_engine("none")``
+    after a draw): laid out again, the axes would change size and the labels' gaps with it.
     """
     if len(texts) < 2:
         return
@@ -327,6 +328,15 @@ def spread_labels(ax, texts: list, pad_px: float = 3.0) -> None:
     # Pushing apart moves labels one way only; a common shift (which keeps them apart)
     # brings the column back to where its labels were wanted, on average.
     shift = sum(item[0] - centre for item, centre in zip(items, centres, strict=True)) / len(items)
+    # ... but never past the axes' bottom or top, where the labels would leave the figure
+    # (the column is kept inside whenever it is shorter than the axes).
+    bottom, top = ax.get_window_extent(renderer).intervaly
+    low = centres[0] - items[0][1] / 2 + shift
+    high = centres[-1] + items[-1][1] / 2 + shift
+    if low < bottom:
+        shift += bottom - low
+    elif high > top:
+        shift -= high - top
     for centre, (_, _, text, x) in zip(centres, items, strict=True):
         pixel_x = to_pixels.transform((x, 0))[0]
         text.set_position((x, from_pixels.transform((pixel_x, centre + shift))[1]))

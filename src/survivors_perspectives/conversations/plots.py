@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Rectangle
 
 from survivors_perspectives.disclosure.policy import SUPPRESSED, WITHHELD, is_small
@@ -265,12 +266,13 @@ def disclosure_flow(
     ax.set_xlim(-0.95, len(columns) - 1 + 0.95)
     ax.invert_yaxis()
     ax.axis("off")
-    # Small blocks side by side would put their labels on top of each other.
+    # Small blocks side by side would put their labels on top of each other. Laid out once
+    # and then fixed: laid out again after labels move, the axes would change size and bring
+    # the labels of a column spread earlier back together.
+    FigureCanvasAgg(fig).draw()
+    fig.set_layout_engine("none")
     for stage_labels in placed:
         spread_labels(ax, stage_labels)
-    # The labels were spread on the axes as laid out; laying the figure out again after
-    # moving them would resize the axes and bring labels back together.
-    fig.set_layout_engine("none")
     return Figure(
         fig,
         caption=(
