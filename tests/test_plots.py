@@ -501,3 +501,23 @@ def test_every_figure_fits_a_phone(every_figure):
 def test_no_figure_has_overlapping_outside_or_small_text(every_figure, problem):
     found = {name: _text_problems(f.fig)[problem] for name, f in every_figure.items()}
     assert {name: items for name, items in found.items() if items} == {}
+
+
+def test_set_theme_makes_a_bare_notebook_figure_svg():
+    # A figure a student draws with pyplot in JupyterLab is shown as SVG too, with no date.
+    from IPython.core.interactiveshell import InteractiveShell
+    from matplotlib.figure import Figure as MplFigure
+
+    shell = InteractiveShell.instance()
+    try:
+        plots.set_theme()
+        formatters = shell.display_formatter.formatters
+        svg = formatters["image/svg+xml"].lookup_by_type(MplFigure)
+        with pytest.raises(KeyError):
+            formatters["image/png"].lookup_by_type(MplFigure)
+        fig, ax = plots.new_figure(2, 2)
+        ax.plot([0, 1], [1, 0])
+        drawn = svg(fig)
+        assert drawn.lstrip().startswith("<?xml") and "<dc:date>" not in drawn
+    finally:
+        InteractiveShell.clear_instance()
