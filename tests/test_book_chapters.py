@@ -45,7 +45,7 @@ def test_every_country_has_a_titled_chapter_with_figures_and_tables():
         body = _main(soup)
         h1 = body.find("h1")
         assert h1 is not None and country in h1.get_text(), f"{country}: heading {h1}"
-        images = body.find_all("img", src=re.compile(r"^data:image/png;base64,"))
+        images = body.find_all("img", src=re.compile(r"^data:image/svg\+xml;base64,"))
         assert len(images) >= 6, f"{country}: {len(images)} figures"
         for image in images:
             assert len(image.get("alt", "").strip()) > 20, f"{country}: figure without alt text"

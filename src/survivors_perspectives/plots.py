@@ -2,11 +2,21 @@
 
 Readers compare countries across chapters, so a country keeps one colour everywhere. The
 palette is Okabe-Ito, chosen because its colours stay distinguishable under the common forms
-of colour-vision deficiency. Figures are built on :class:`matplotlib.figure.Figure` directly,
-not through pyplot, so the inline backend never shows a second, uncaptioned copy; they are
-shown as HTML ``<figure>`` elements holding a PNG with alt text and a numbered caption. PNG
-files carry no timestamp, and the ``Software`` key is dropped, so two builds give identical
-bytes.
+of colour-vision deficiency; several of its colours are too light to stand out from a white
+page on their own, so every bar is drawn with a dark outline (WCAG 1.4.11 asks 3:1 for the
+parts of a graphic a reader needs). Figures are built on :class:`matplotlib.figure.Figure`
+directly, not through pyplot, so the inline backend never shows a second, uncaptioned copy;
+they are shown as HTML ``<figure>`` elements holding an SVG (sharp at any zoom and on HiDPI
+screens) with alt text and a numbered caption.
+
+Sized for a phone: at most :data:`MAX_WIDTH` inches wide and no text under :data:`FONT_PT`
+points, so a figure shrunk to a 390 px screen still has labels of about 11 px; long
+category labels are wrapped (:func:`wrap`) rather than left to squeeze the bars.
+
+Deterministic: the SVG's ids come from a fixed ``svg.hashsalt``, glyphs are drawn as paths
+(the browser draws exactly the text matplotlib measured, so the layout checks in
+tests/test_plots.py hold on screen), and the date and creator are left out of the metadata,
+so two builds give identical bytes.
 """
 
 from __future__ import annotations
@@ -15,7 +25,7 @@ import base64
 import hashlib
 import html
 import io
-import textwrap
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -67,11 +77,26 @@ _EXTRA_COLOURS = ("#000000", "#8C510A", "#01665E", "#762A83", "#1B7837", "#B3580
 #: Label drawn in place of a bar whose value is withheld (missing).
 WITHHELD = "withheld"
 
-#: Pixels per inch of the embedded PNGs: sharp on screen, small enough to keep pages light.
-DPI = 110
-#: Pixels drawn per CSS pixel in the embedded PNG: 2 keeps text and lines sharp on HiDPI
-#: screens and phones (a 1x PNG is blurry there); the image is shown at its 1x size.
-PIXEL_RATIO = 2
+#: Widest figure, in inches: shown at most this wide, a figure shrunk to a 390 px phone keeps
+#: three quarters of its size, so text of FONT_PT points stays about 11 px there.
+MAX_WIDTH = 5.0
+#: Smallest text in any figure, in points (ticks, bar labels, annotations, legends).
+FONT_PT = 11.0
+#: CSS pixels per inch at which a figure is shown (the CSS inch): 5 inches -> 480 px.
+CSS_DPI = 96
+#: The outline of every bar: dark enough for 3:1 against the white background whatever the
+#: fill (Okabe-Ito's yellow, sky blue and orange are under 2.5:1 on their own).
+OUTLINE = "#333333"
+#: Width of the bar outlines, in points.
+OUTLINE_WIDTH = 0.8
+#: The background every figure is drawn on.
+BACKGROUND = "#FFFFFF"
+#: SVG metadata: no date and no matplotlib version, so the bytes depend on the figure alone.
+SVG_METADATA: dict[str, None] = {"Date": None, "Creator": None}
+#: Characters per line of a wrapped category label (about 1.8 inches at FONT_PT).
+LABEL_CHARACTERS = 20
+#: Characters per line of an axis title (about 3.3 inches at FONT_PT).
+AXIS_LABEL_CHARACTERS = 36
 
 
 def country_colour(country: str) -> str:
@@ -97,17 +122,87 @@ def set_theme() -> None:
     Called on import of this module so every notebook that draws gets the same look;
     calling it again is harmless.
     """
-    sns.set_theme(context="notebook", style="whitegrid", font_scale=0.95)
+    sns.set_theme(context="notebook", style="whitegrid")
     mpl.rcParams.update(
         {
-            "figure.dpi": DPI,
-            "savefig.dpi": DPI,
+            "figure.dpi": CSS_DPI,
+            "savefig.dpi": CSS_DPI,
+            "figure.facecolor": BACKGROUND,
+            "axes.facecolor": BACKGROUND,
+            "savefig.facecolor": BACKGROUND,
             "svg.hashsalt": "survivors-perspectives",
+            "svg.fonttype": "path",
+            "font.size": FONT_PT,
+            "axes.labelsize": FONT_PT,
+            "axes.titlesize": FONT_PT + 1,
+            "xtick.labelsize": FONT_PT,
+            "ytick.labelsize": FONT_PT,
+            "legend.fontsize": FONT_PT,
+            "legend.title_fontsize": FONT_PT,
+            "figure.titlesize": FONT_PT + 1,
             "axes.titleweight": "bold",
             "axes.spines.right": False,
             "axes.spines.top": False,
         }
     )
+    _svg_in_notebooks()
+
+
+def _svg_in_notebooks() -> None:
+    """Make a bare matplotlib figure shown in a notebook an SVG too, like :class:`Figure`.
+
+    The book's figures are :class:`Figure` objects that render themselves; this covers a
+    figure a student draws in JupyterLab, with the same deterministic settings (the
+    notebooks call no ``%config`` of their own). Does nothing outside IPython.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
+        return
+    if get_ipython() is None:
+        return
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("svg", metadata=SVG_METADATA)
+
+
+def wrap(label: object, width: int = LABEL_CHARACTERS) -> str:
+    """Return ``label`` wrapped at ``width`` characters per line.
+
+    A long category label then takes two or three short lines rather than half the figure's
+    width (or runs off its edge). Lines break after a space or a full stop (a dotted id such as
+    ``services.counselling_individual`` breaks after its dot); a word longer than ``width``
+    is kept whole, on a line of its own, rather than cut.
+    """
+    lines = [""]
+    for piece in re.split(r"(?<=[ .])", " ".join(str(label).split())):
+        if lines[-1] and len(lines[-1] + piece.rstrip()) > width:
+            lines.append("")
+        lines[-1] += piece
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def relative_luminance(colour: str) -> float:
+    """Return the WCAG 2 relative luminance of a colour (``"#RRGGBB"`` or a matplotlib name)."""
+    red, green, blue = mpl.colors.to_rgb(colour)
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def contrast_ratio(first: str, second: str = BACKGROUND) -> float:
+    """Return the WCAG 2 contrast ratio of two colours (1 to 21)."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def outline_bars(ax) -> None:
+    """Draw every bar of ``ax`` with the dark :data:`OUTLINE`, so light fills keep 3:1."""
+    for patch in ax.patches:
+        patch.set_edgecolor(OUTLINE)
+        patch.set_linewidth(OUTLINE_WIDTH)
 
 
 @dataclass
@@ -152,20 +247,18 @@ class Figure:
     caption: str
     alt: str
     number: int | None = None
-    _png: bytes | None = field(default=None, repr=False)
+    _svg: bytes | None = field(default=None, repr=False)
 
-    def png(self) -> bytes:
-        """Return the figure as PNG bytes with no time or software metadata."""
-        if self._png is None:
+    def svg(self) -> bytes:
+        """Return the figure as SVG bytes, identical for identical figures."""
+        if self._svg is None:
             buffer = io.BytesIO()
             # No bbox_inches="tight": constrained layout already keeps every label inside the
             # canvas (tests/test_plots.py checks each chapter's figures), and the tight box
             # costs a second draw, a third of a chapter's rendering time.
-            self.fig.savefig(
-                buffer, format="png", dpi=DPI * PIXEL_RATIO, metadata={"Software": None}
-            )
-            self._png = buffer.getvalue()
-        return self._png
+            self.fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
+            self._svg = buffer.getvalue()
+        return self._svg
 
     @property
     def label(self) -> str:
@@ -173,13 +266,18 @@ class Figure:
         return self.caption if self.number is None else f"Figure {self.number}: {self.caption}"
 
     def to_html(self) -> str:
-        """Return an HTML ``<figure>`` with the embedded PNG, its alt text and caption."""
-        data = base64.b64encode(self.png()).decode("ascii")
-        # Drawn at PIXEL_RATIO times the size it is shown at (width/height in CSS pixels).
-        width, height = (round(v * DPI) for v in self.fig.get_size_inches())
+        """Return an HTML ``<figure>`` with the embedded SVG, its alt text and caption.
+
+        An ``<img>`` rather than inline ``<svg>``: the alt text stays an ``alt`` a screen
+        reader announces, and the figures' ids (the same salt in every figure) cannot clash
+        on a page. Its width and height (CSS pixels) give the figure's space before it loads;
+        on a narrow screen the style shrinks it to the column.
+        """
+        data = base64.b64encode(self.svg()).decode("ascii")
+        width, height = (round(v * CSS_DPI) for v in self.fig.get_size_inches())
         return (
             '<figure class="sp-figure">'
-            f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" '
+            f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(self.alt)}" '
             f'width="{width}" height="{height}" style="max-width:100%;height:auto">'
             f"<figcaption>{html.escape(self.label)}</figcaption></figure>"
         )
@@ -191,8 +289,10 @@ class Figure:
         return f"<{self.label}>"
 
 
-def new_figure(width: float = 7.0, height: float = 3.6) -> tuple[MplFigure, object]:
-    """Return a figure and its single axes, outside pyplot's state."""
+def new_figure(width: float = MAX_WIDTH, height: float = 3.6) -> tuple[MplFigure, object]:
+    """Return a figure and its single axes, outside pyplot's state, at most MAX_WIDTH wide."""
+    if width > MAX_WIDTH:
+        raise ValueError(f"a figure is at most {MAX_WIDTH} inches wide, not {width}")
     fig = MplFigure(figsize=(width, height), layout="constrained")
     return fig, fig.add_subplot()
 
@@ -204,7 +304,8 @@ def spread_labels(ax, texts: list, pad_px: float = 3.0) -> None:
     block it names); labels of small blocks side by side, which would sit on top of each
     other, are pushed apart by their drawn heights plus ``pad_px`` pixels. Works on the axes
     as laid out (the figure is drawn once to measure the labels), in either direction of
-    the y axis.
+    the y axis. The figure's layout should be fixed first (``fig.set_layout_engine("none")``
+    after a draw): laid out again, the axes would change size and the labels' gaps with it.
     """
     if len(texts) < 2:
         return
@@ -227,6 +328,15 @@ def spread_labels(ax, texts: list, pad_px: float = 3.0) -> None:
     # Pushing apart moves labels one way only; a common shift (which keeps them apart)
     # brings the column back to where its labels were wanted, on average.
     shift = sum(item[0] - centre for item, centre in zip(items, centres, strict=True)) / len(items)
+    # ... but never past the axes' bottom or top, where the labels would leave the figure
+    # (the column is kept inside whenever it is shorter than the axes).
+    bottom, top = ax.get_window_extent(renderer).intervaly
+    low = centres[0] - items[0][1] / 2 + shift
+    high = centres[-1] + items[-1][1] / 2 + shift
+    if low < bottom:
+        shift += bottom - low
+    elif high > top:
+        shift -= high - top
     for centre, (_, _, text, x) in zip(centres, items, strict=True):
         pixel_x = to_pixels.transform((x, 0))[0]
         text.set_position((x, from_pixels.transform((pixel_x, centre + shift))[1]))
@@ -259,27 +369,33 @@ def country_bars(
     percent
         Whether the values are percentages (the axis then runs 0-100 %).
     """
-    frame = pd.DataFrame({"country": values.index.astype(str), "value": values.to_numpy()})
-    fig, ax = new_figure(7.0, 0.45 * len(frame) + 1.2)
+    names = [wrap(name, 14) for name in values.index.astype(str)]
+    frame = pd.DataFrame({"country": names, "value": values.to_numpy()})
+    lines = sum(name.count("\n") + 1 for name in names)
+    fig, ax = new_figure(MAX_WIDTH, 0.2 * lines + 0.3 * len(frame) + 1.2)
     sns.barplot(
         data=frame,
         y="country",
         x="value",
         hue="country",
-        palette=country_palette(frame["country"]),
+        palette=dict(zip(names, country_palette(values.index.astype(str)).values(), strict=True)),
         legend=False,
         saturation=1,
         ax=ax,
     )
+    outline_bars(ax)
     if highlight is not None:
-        for patch, name in zip(ax.patches, frame["country"], strict=False):
-            patch.set_alpha(1.0 if name == highlight else 0.35)
+        for patch, name in zip(ax.patches, values.index.astype(str), strict=False):
+            # Only the fill fades: the outline keeps every bar's 3:1 contrast.
+            alpha = 1.0 if name == highlight else 0.35
+            patch.set_facecolor(mpl.colors.to_rgba(patch.get_facecolor(), alpha))
     for container in ax.containers:
-        ax.bar_label(container, fmt="%.0f%%" if percent else "%.0f", padding=3, fontsize=9)
+        ax.bar_label(container, fmt="%.0f%%" if percent else "%.0f", padding=3, fontsize=FONT_PT)
     if percent:
-        ax.set_xlim(0, 105)
+        ax.set_xlim(0, 112)
         _percent_axis(ax, "x")
-    ax.set_xlabel(xlabel)
+        ax.set_xticks([0, 25, 50, 75, 100])
+    ax.set_xlabel(wrap(xlabel, AXIS_LABEL_CHARACTERS))
     ax.set_ylabel("")
     return Figure(fig=fig, caption=caption, alt=alt)
 
@@ -303,14 +419,15 @@ def compare_bars(
     cannot be read as zero.
     """
     # Long answer labels (barriers, beliefs) wrap instead of squeezing the bars.
-    frame = frame.assign(
-        **{category: frame[category].map(lambda t: textwrap.fill(str(t), 34)).astype(str)}
-    )
+    frame = frame.assign(**{category: frame[category].map(wrap).astype(str)})
     order = list(dict.fromkeys(frame[category]))  # as given; "withheld" labels use it too
-    n_categories = len(order)
-    fig, ax = new_figure(
-        7.0, max(2.4, 0.55 * n_categories * max(1, frame[group].nunique()) / 2 + 1.2)
-    )
+    # Each category needs room for its bars (one per group) and for its wrapped label.
+    per_category = [
+        max(0.25 * max(1, frame[group].nunique()) + 0.1, 0.2 * (name.count("\n") + 1) + 0.1)
+        for name in order
+    ]
+    legend_rows = -(-len(palette) // 2)
+    fig, ax = new_figure(MAX_WIDTH, max(2.4, sum(per_category) + 1.0 + 0.25 * legend_rows))
     sns.barplot(
         data=frame,
         y=category,
@@ -323,22 +440,26 @@ def compare_bars(
         saturation=1,
         ax=ax,
     )
+    outline_bars(ax)
     for container in ax.containers:
-        ax.bar_label(container, fmt="%.0f%%" if percent else "%.0f", padding=3, fontsize=8)
+        ax.bar_label(container, fmt="%.0f%%" if percent else "%.0f", padding=3, fontsize=FONT_PT)
     _label_withheld(ax, frame, category, value, group, order, list(palette))
     if percent:
-        ax.set_xlim(0, 110)
+        ax.set_xlim(0, 118)
         _percent_axis(ax, "x")
-    ax.set_xlabel(xlabel)
+        ax.set_xticks([0, 25, 50, 75, 100])
+    ax.set_xlabel(wrap(xlabel, AXIS_LABEL_CHARACTERS))
     ax.set_ylabel("")
     legend = ax.get_legend()
     if legend is not None:
         # Above the axes, so it never covers a bar or its label.
+        # Right-aligned with the axes: centred, a legend wider than the axes (long country
+        # names) ran past the figure's right edge.
         sns.move_legend(
             ax,
-            "lower center",
-            bbox_to_anchor=(0.5, 1.0),
-            ncol=min(3, len(palette)),
+            "lower right",
+            bbox_to_anchor=(1.0, 1.0),
+            ncol=min(2, len(palette)),
             title=None,
             frameon=False,
         )
@@ -367,7 +488,7 @@ def _label_withheld(
             xytext=(3, 0),
             textcoords="offset points",
             va="center",
-            fontsize=8,
+            fontsize=FONT_PT,
         )
 
 
@@ -383,8 +504,10 @@ def distribution_bars(
 
     ``values`` is indexed by category in display order.
     """
-    frame = pd.DataFrame({"category": values.index.astype(str), "value": values.to_numpy()})
-    fig, ax = new_figure(7.0, 0.42 * len(frame) + 1.2)
+    names = [wrap(name) for name in values.index.astype(str)]
+    frame = pd.DataFrame({"category": names, "value": values.to_numpy()})
+    lines = sum(name.count("\n") + 1 for name in names)
+    fig, ax = new_figure(MAX_WIDTH, 0.2 * lines + 0.3 * len(frame) + 1.2)
     sns.barplot(
         data=frame,
         y="category",
@@ -395,11 +518,13 @@ def distribution_bars(
         saturation=1,
         ax=ax,
     )
+    outline_bars(ax)
     for container in ax.containers:
-        ax.bar_label(container, fmt="%.0f%%", padding=3, fontsize=9)
-    ax.set_xlim(0, 105)
+        ax.bar_label(container, fmt="%.0f%%", padding=3, fontsize=FONT_PT)
+    ax.set_xlim(0, 112)
     _percent_axis(ax, "x")
-    ax.set_xlabel(xlabel)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.set_xlabel(wrap(xlabel, AXIS_LABEL_CHARACTERS))
     ax.set_ylabel("")
     return Figure(fig=fig, caption=caption, alt=alt)
 

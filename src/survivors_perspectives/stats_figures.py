@@ -10,9 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.ticker import MaxNLocator
 
 from survivors_perspectives import plots
 from survivors_perspectives.printed_values import STATISTIC_TOLERANCE, significant
+
+#: Characters per line of a test's label (ids break after their dots).
+_LABEL_CHARACTERS = 22
 
 
 def _short(test_id: str) -> str:
@@ -28,9 +32,14 @@ def effect_sizes(recomputed: pd.DataFrame) -> plots.Figure:
     plots.set_theme()
     data = recomputed.reset_index(drop=True)
     groups = list(data.groupby("effect_measure", sort=True))
-    sizes = [len(sub) for _, sub in groups]
-    fig = MplFigure(figsize=(7.5, 0.3 * len(data) + 1.2 * len(groups)), layout="constrained")
-    axes = fig.subplots(len(groups), 1, height_ratios=sizes, squeeze=False)[:, 0]
+    labels = [plots.wrap(_short(i), _LABEL_CHARACTERS) for i in data["id"]]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig = MplFigure(
+        figsize=(plots.MAX_WIDTH, 0.19 * lines + 0.12 * len(data) + 1.0 * len(groups)),
+        layout="constrained",
+    )
+    line_counts = [sum(labels[i].count("\n") + 1 for i in sub.index) for _, sub in groups]
+    axes = fig.subplots(len(groups), 1, height_ratios=line_counts, squeeze=False)[:, 0]
     for ax, (measure, sub) in zip(axes, groups, strict=True):
         y = np.arange(len(sub))
         colours = np.where(
@@ -38,9 +47,11 @@ def effect_sizes(recomputed: pd.DataFrame) -> plots.Figure:
         )
         ax.hlines(y, sub["effect_ci_low"], sub["effect_ci_high"], colors=colours, linewidth=2)
         ax.scatter(sub["effect_size"], y, c=colours, zorder=3, s=22)
-        ax.set_yticks(y, [_short(i) for i in sub["id"]], fontsize=8)
+        ax.set_yticks(y, [labels[i] for i in sub.index])
         ax.set_ylim(len(sub) - 0.5, -0.5)
         ax.set_xlabel(measure)
+        # Four ticks at most, none at the right edge where its label would leave the canvas.
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, prune="upper"))
         ax.set_xlim(0, 1.1 * float(sub["effect_ci_high"].max()))
     largest = data.loc[data["effect_size"].idxmax()]
     return plots.Figure(
@@ -62,7 +73,9 @@ def robustness_spread(replicates: pd.DataFrame, summary: pd.DataFrame) -> plots.
     published = summary.set_index("id")["published_statistic"]
     data = replicates.assign(ratio=replicates["statistic"] / replicates["id"].map(published))
     order = list(summary.sort_values("share_same_conclusion")["id"])
-    fig, ax = plots.new_figure(7.5, 0.32 * len(order) + 1.4)
+    labels = [plots.wrap(_short(i), _LABEL_CHARACTERS) for i in order]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, ax = plots.new_figure(plots.MAX_WIDTH, 0.19 * lines + 0.12 * len(order) + 1.6)
     parts = [data.loc[data["id"] == i, "ratio"].to_numpy() for i in order]
     ax.boxplot(
         parts,
@@ -71,7 +84,7 @@ def robustness_spread(replicates: pd.DataFrame, summary: pd.DataFrame) -> plots.
         showfliers=False,
         medianprops={"color": plots.OKABE_ITO["blue"], "linewidth": 2},
     )
-    ax.set_yticks(np.arange(1, len(order) + 1), [_short(i) for i in order], fontsize=8)
+    ax.set_yticks(np.arange(1, len(order) + 1), labels)
     ax.axvline(1.0, color="black", linestyle="--", linewidth=1)
     ax.axvspan(
         1 - STATISTIC_TOLERANCE,
@@ -80,7 +93,8 @@ def robustness_spread(replicates: pd.DataFrame, summary: pd.DataFrame) -> plots.
         alpha=0.12,
         linewidth=0,
     )
-    ax.set_xlabel("statistic on a synthetic replicate / published statistic")
+    ax.set_xlabel(plots.wrap("statistic on a synthetic replicate / published statistic", 36))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, prune="upper"))
     seeds = int(summary["replicates"].max())
     inside = float(
         ((data["ratio"] - 1).abs() <= STATISTIC_TOLERANCE).groupby(data["id"]).mean().median()
@@ -103,13 +117,22 @@ def robustness_conclusions(summary: pd.DataFrame) -> plots.Figure:
     """Draw, per test, the share of replicates that reach the published conclusion."""
     plots.set_theme()
     data = summary.sort_values("share_same_conclusion")
-    fig, ax = plots.new_figure(7.5, 0.32 * len(data) + 1.4)
+    labels = [plots.wrap(_short(i), _LABEL_CHARACTERS) for i in data["id"]]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, ax = plots.new_figure(plots.MAX_WIDTH, 0.19 * lines + 0.12 * len(data) + 1.4)
     y = np.arange(len(data))
-    ax.barh(y, 100 * data["share_same_conclusion"], color=plots.OKABE_ITO["bluish green"])
-    ax.set_yticks(y, [_short(i) for i in data["id"]], fontsize=8)
+    ax.barh(
+        y,
+        100 * data["share_same_conclusion"],
+        color=plots.OKABE_ITO["bluish green"],
+        edgecolor=plots.OUTLINE,
+        linewidth=plots.OUTLINE_WIDTH,
+    )
+    ax.set_yticks(y, labels)
     ax.set_xlim(0, 100)
     plots._percent_axis(ax)
-    ax.set_xlabel("replicates reaching the published conclusion")
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.set_xlabel(plots.wrap("replicates reaching the published conclusion", 36))
     lowest = data.iloc[0]
     return plots.Figure(
         fig,

@@ -6,18 +6,30 @@ plots.Figure` so each figure carries a caption and alt text and renders to ident
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Rectangle
 
 from survivors_perspectives.disclosure.policy import SUPPRESSED, WITHHELD, is_small
-from survivors_perspectives.plots import OKABE_ITO, Figure, new_figure, spread_labels
+from survivors_perspectives.plots import (
+    FONT_PT,
+    MAX_WIDTH,
+    OKABE_ITO,
+    Figure,
+    new_figure,
+    spread_labels,
+    wrap,
+)
 
-#: Characters per line of a label between two stages of the flow figure.
-INNER_LABEL_CHARACTERS = 22
+#: Characters per line of a label of the flow figure (about 1.2 inches at FONT_PT): three
+#: columns of labels and two of bands share MAX_WIDTH.
+FLOW_LABEL_CHARACTERS = 13
+#: Characters per line of a theme label beside a heatmap.
+THEME_LABEL_CHARACTERS = 24
+#: Grey of the markers written in hidden cells: 7.5:1 on white.
+MARKER_COLOUR = "#555555"
 
 
 def theme_heatmap(counts: pd.DataFrame, sizes: pd.Series, hidden: pd.DataFrame) -> Figure:
@@ -31,8 +43,10 @@ def theme_heatmap(counts: pd.DataFrame, sizes: pd.Series, hidden: pd.DataFrame) 
     # A hidden cell is marked as the table marks it: "<5" only when it is small.
     markers = counts.map(lambda n: SUPPRESSED if is_small(n) else WITHHELD)
     notes = counts.astype(str)
-    height = 1.2 + 0.28 * len(counts)
-    fig, ax = new_figure(width=7.5, height=height)
+    names = [wrap(name, THEME_LABEL_CHARACTERS) for name in counts.index]
+    row_inches = 0.2 * max(name.count("\n") + 1 for name in names) + 0.06
+    fig, ax = new_figure(width=MAX_WIDTH, height=2.4 + row_inches * len(counts))
+    share = share.set_axis(names, axis=0)
     sns.heatmap(
         share,
         ax=ax,
@@ -40,7 +54,8 @@ def theme_heatmap(counts: pd.DataFrame, sizes: pd.Series, hidden: pd.DataFrame) 
         cmap="Blues",
         vmin=0,
         vmax=1,
-        annot=notes.where(~hidden, ""),
+        annot=notes.where(~hidden, "").to_numpy(),
+        annot_kws={"fontsize": FONT_PT},
         fmt="",
         cbar_kws={"label": "Share of the country's participants"},
         linewidths=0.5,
@@ -48,11 +63,22 @@ def theme_heatmap(counts: pd.DataFrame, sizes: pd.Series, hidden: pd.DataFrame) 
     )
     for row, col in zip(*np.nonzero(mask), strict=True):
         marker = markers.iloc[row, col]
-        ax.text(col + 0.5, row + 0.5, marker, ha="center", va="center", fontsize=8, color="#555555")
+        ax.text(
+            col + 0.5,
+            row + 0.5,
+            marker,
+            ha="center",
+            va="center",
+            fontsize=FONT_PT,
+            color=MARKER_COLOUR,
+        )
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.grid(False)
-    ax.tick_params(axis="y", labelsize=8)
+    ax.tick_params(axis="x", rotation=90, labelsize=FONT_PT, labeltop=True, labelbottom=False)
+    ax.tick_params(axis="y", rotation=0, labelsize=FONT_PT)
+    # A wider margin: the colour bar's turned title otherwise ends a pixel past the edge.
+    fig.get_layout_engine().set(w_pad=6 / 72)
     return Figure(
         fig,
         caption="Themes coded in each country's conversations (synthetic records)",
@@ -77,24 +103,39 @@ def cooccurrence_heatmap(
     text and the cells to leave uncoloured, so neither the number nor the colour reveals a
     hidden count; without them every count is written.
     """
+    # Rows are named in full and numbered; columns carry the same numbers, which fit above
+    # narrow columns where ten names, even turned on end, would not.
     named = matrix.rename(index=labels, columns=labels)
+    names = [
+        wrap(f"{i}. {name}", THEME_LABEL_CHARACTERS) for i, name in enumerate(named.index, start=1)
+    ]
+    numbered = named.set_axis(names, axis=0).set_axis(
+        [str(i) for i in range(1, len(named) + 1)], axis=1
+    )
     upper = np.triu(np.ones_like(named.to_numpy(), dtype=bool), k=1)
     if hidden is not None:
         upper = upper | hidden.to_numpy(bool)
-    annot = True if shown is None else shown.rename(index=labels, columns=labels)
-    size = 1.5 + 0.38 * len(named)
-    fig, ax = new_figure(width=size + 1.5, height=size)
+    annot = True if shown is None else shown.to_numpy()
+    row_inches = 0.2 * max(name.count("\n") + 1 for name in names) + 0.06
+    fig, ax = new_figure(width=MAX_WIDTH, height=2.3 + row_inches * len(named))
     sns.heatmap(
-        named,
+        numbered,
         ax=ax,
         mask=upper,
         cmap="Purples",
         annot=annot,
+        annot_kws={"fontsize": FONT_PT},
         fmt="d" if shown is None else "",
-        cbar_kws={"label": "Participants coded with both"},
+        cbar_kws={
+            "label": "Participants coded with both",
+            "orientation": "horizontal",
+            "location": "bottom",
+            "shrink": 0.8,
+        },
         linewidths=0.5,
         linecolor="white",
     )
+    ax.collections[0].colorbar.ax.xaxis.set_label_position("top")
     if hidden is not None:
         for row, col in zip(*np.nonzero(np.tril(hidden.to_numpy(bool))), strict=True):
             ax.text(
@@ -103,13 +144,15 @@ def cooccurrence_heatmap(
                 shown.iloc[row, col],
                 ha="center",
                 va="center",
-                fontsize=8,
-                color="#555555",
+                fontsize=FONT_PT,
+                color=MARKER_COLOUR,
             )
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.grid(False)
-    ax.tick_params(labelsize=8)
+    ax.tick_params(labelsize=FONT_PT)
+    ax.tick_params(axis="x", rotation=0, labeltop=True, labelbottom=False)
+    ax.tick_params(axis="y", rotation=0)
     return Figure(
         fig,
         caption="How often barriers to disclosure were coded together (all countries, synthetic)",
@@ -166,7 +209,19 @@ def disclosure_flow(
     palette = [OKABE_ITO[k] for k in ("blue", "orange", "bluish green", "reddish purple")]
     palette += [OKABE_ITO["vermillion"], OKABE_ITO["grey"]]
     route_colour = {label: palette[i % len(palette)] for i, label in enumerate(stages[columns[1]])}
-    fig, ax = new_figure(width=8.0, height=4.8)
+    texts = {
+        (column, label): wrap(
+            f"{label} ({(labels or {}).get((column, label), int(top - bottom))})",
+            FLOW_LABEL_CHARACTERS,
+        )
+        for column in columns
+        for label, (bottom, top) in spans[column].items()
+    }
+    # Tall enough for the longest column of wrapped labels, stacked without touching.
+    lines = max(
+        sum(texts[column, label].count("\n") + 1.6 for label in spans[column]) for column in columns
+    )
+    fig, ax = new_figure(width=MAX_WIDTH, height=max(4.0, 0.2 * lines + 0.6))
     width = 0.12
     for stage_index in range(len(columns) - 1):
         left, right = columns[stage_index], columns[stage_index + 1]
@@ -194,27 +249,28 @@ def disclosure_flow(
             )
             align = "right" if stage_index == 0 else "left"
             offset = -width if stage_index == 0 else width
-            # Inner stages' labels sit between two bars: wrapped so they end before the next.
-            shown = (labels or {}).get((column, label), int(top - bottom))
-            text = f"{label} ({shown})"
-            if 0 < stage_index < len(columns) - 1:
-                text = textwrap.fill(text, INNER_LABEL_CHARACTERS)
+            # Every label is wrapped, so the inner ones end before the next stage's bar.
             stage_labels.append(
                 ax.text(
                     stage_index + offset,
                     (bottom + top) / 2,
-                    text,
+                    texts[column, label],
                     ha=align,
                     va="center",
-                    fontsize=8,
+                    fontsize=FONT_PT,
                     bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1},
                 )
             )
         placed.append(stage_labels)
-    ax.set_xlim(-1.3, len(columns) - 1 + 1.3)
+    # Room for a column of wrapped labels on each side (a stage is about 1.3 inches apart).
+    ax.set_xlim(-0.95, len(columns) - 1 + 0.95)
     ax.invert_yaxis()
     ax.axis("off")
-    # Small blocks side by side would put their labels on top of each other.
+    # Small blocks side by side would put their labels on top of each other. Laid out once
+    # and then fixed: laid out again after labels move, the axes would change size and bring
+    # the labels of a column spread earlier back together.
+    FigureCanvasAgg(fig).draw()
+    fig.set_layout_engine("none")
     for stage_labels in placed:
         spread_labels(ax, stage_labels)
     return Figure(

@@ -15,7 +15,7 @@ import pandas as pd
 import seaborn as sns
 
 from survivors_perspectives import paths
-from survivors_perspectives.plots import Figure, new_figure
+from survivors_perspectives.plots import FONT_PT, MAX_WIDTH, Figure, new_figure, wrap
 
 #: Kinds of evidence, in the order the matrix shows them, with the chapter showing each.
 EVIDENCE_KINDS: dict[str, str] = {
@@ -337,26 +337,32 @@ def traceability_figure(
 ) -> Figure:
     """Draw the traceability matrix: a cell per recommendation and evidence group."""
     matrix = traceability_matrix(theme_families, recommendations)
-    fig, ax = new_figure(width=9.0, height=5.2)
+    # Evidence groups down the side (their names wrap), recommendations across (numbers fit
+    # narrow columns): the grid fits MAX_WIDTH, where the other way round it did not.
+    grid = matrix.T.set_axis([wrap(name, 22) for name in matrix.columns], axis=0)
+    lines = max(name.count("\n") + 1 for name in grid.index)
+    fig, ax = new_figure(width=MAX_WIDTH, height=1.0 + (0.2 * lines + 0.06) * len(grid))
     sns.heatmap(
-        matrix.where(matrix > 0),
+        grid.where(grid > 0),
         ax=ax,
         cmap="Greens",
         annot=True,
+        annot_kws={"fontsize": FONT_PT},
         fmt=".0f",
         cbar=False,
         linewidths=0.5,
         linecolor="#dddddd",
     )
     ax.grid(False)
-    ax.set_xlabel("")
-    ax.set_ylabel("Recommendation")
-    ax.tick_params(axis="x", labelsize=8, rotation=60)
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("right")
+    ax.set_ylabel("")
+    ax.set_xlabel("Recommendation")
+    ax.xaxis.set_label_position("top")
+    ax.tick_params(labelsize=FONT_PT)
+    ax.tick_params(axis="x", rotation=0, labeltop=True, labelbottom=False)
+    ax.tick_params(axis="y", rotation=0)
     areas = {rec.number: rec.area for rec in recommendations}
     boundary = sum(1 for n in matrix.index if areas[n] == _REPORTING)
-    ax.axhline(boundary, color="#333333", linewidth=1.0, linestyle="--")
+    ax.axvline(boundary, color="#333333", linewidth=1.0, linestyle="--")
     spans = ", ".join(
         f"{first}-{last} {area.lower()}"
         for area, (first, last) in _area_ranges(recommendations).items()
