@@ -100,7 +100,7 @@ def test_small_profile_cell_is_hidden_with_its_partner(survey):
     assert math.isnan(section.numbers["gender.Female"])
     text = section.markdown()
     assert "Women made up" not in text
-    assert "The share of women among them (six-country share: " in text
+    assert "while the share of women among them (six-country share: " in text
     assert "is withheld to protect respondents" in text
 
 
