@@ -415,3 +415,14 @@ def test_audit_chapter_text_reads_well(reference):
     assert prose.location_words("fn 42 (all four tests); Figure 14") == (
         "Footnote 42 (all four tests); Figure 14"
     )
+
+
+def test_equal_shares_are_said_once_only_for_groups_named_alike():
+    same = [(58.0, "with girls"), (58.0, "with boys")]
+    assert sentences.shares("for", same, subject="x") == "for 58% with girls and with boys"
+    unlike = [(55.0, "worked for a government body"), (55.0, "for an urban organisation")]
+    assert sentences.shares("", unlike, subject="") == (
+        "55% worked for a government body and 55% for an urban organisation"
+    )
+    answers = [(0.0, "yes"), (0.0, "no")]
+    assert sentences.shares("answered", answers, subject="x") == "answered 0% yes and 0% no"

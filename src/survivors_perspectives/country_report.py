@@ -634,18 +634,25 @@ def respondents(
     text = [
         f"In {country}, {n} frontline support workers completed the survey, "
         f"{_pct(values['share_of_sample'])} of the {total} respondents in the data. "
-        + share_or(
-            women,
-            f"Women made up {{}} of them, {_difference(women, values['gender.Female.all'])} "
-            f"the six-country share of {women_all}",
-            f"The share of women among them (six-country share: {women_all}) is withheld",
-        )
-        + "; "
-        + share_or(
-            masters,
-            f"{{}} held a Master's degree or a doctorate (all countries: {_pct(masters_all)})",
-            "the share holding a Master's degree or a doctorate (all countries: "
-            f"{_pct(masters_all)}) is withheld",
+        + capitalise(
+            share_clauses(
+                [
+                    (
+                        women,
+                        f"women made up {{}} of them, "
+                        f"{_difference(women, values['gender.Female.all'])} the six-country "
+                        f"share of {women_all}",
+                        f"of women among them (six-country share: {women_all})",
+                    ),
+                    (
+                        masters,
+                        f"{{}} held a Master's degree or a doctorate (all countries: "
+                        f"{_pct(masters_all)})",
+                        "holding a Master's degree or a doctorate (all countries: "
+                        f"{_pct(masters_all)})",
+                    ),
+                ]
+            )
         )
         + ". "
         + capitalise(employers)

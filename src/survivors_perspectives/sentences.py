@@ -108,6 +108,17 @@ def share_or(value: float, shown: str, withheld: str, decimals: int = 0) -> str:
     return shown.format(percent(value, decimals))
 
 
+def _parallel(whos: Sequence[str]) -> bool:
+    """Return True for two or more groups named alike but for the last word.
+
+    ``"with girls"`` and ``"with boys"`` may share one value ("58% with girls and with
+    boys"); ``"worked for a government body"`` and ``"for an urban organisation"`` may not,
+    nor may single words such as ``"yes"`` and ``"no"``.
+    """
+    heads = {tuple(who.split()[:-1]) for who in whos}
+    return len(whos) > 1 and len(heads) == 1 and heads != {()}
+
+
 def shares(
     lead: str,
     items: Sequence[tuple[float, str] | tuple[float, str, str]],
@@ -155,9 +166,9 @@ def shares(
         which = f", {groups}," if groups and len(full) > 1 else (f" {groups}" if groups else "")
         return f"the {noun} {subject}{which} {verb} withheld {WITHHELD_REASON}"
     values = [v for v, _, _ in full if not is_withheld(v)]
-    if len(shown) > 1 and len({percent(v, decimals) for v in values}) == 1:
+    whos = [who for v, who, _ in full if not is_withheld(v)]
+    if _parallel(whos) and len({percent(v, decimals) for v in values}) == 1:
         # "0% of those who supported boys and of those who supported girls"
-        whos = [who for v, who, _ in full if not is_withheld(v)]
         shown = [f"{percent(values[0], decimals)} {join(whos)}"]
     text = f"{lead} {join(shown)}".strip()
     if hidden:
@@ -206,7 +217,7 @@ def share_lists(
     for lead, topic, items in parts:
         kept = [(v, who) for v, who in items if not is_withheld(v) and not not_asked(v)]
         shown = [f"{percent(v, decimals)} {who}".rstrip() for v, who in kept]
-        if len(kept) > 1 and len({percent(v, decimals) for v, _ in kept}) == 1:
+        if _parallel([w for _, w in kept]) and len({percent(v, decimals) for v, _ in kept}) == 1:
             shown = [f"{percent(kept[0][0], decimals)} {join([who for _, who in kept])}"]
         hidden += [(topic, who) for v, who in items if is_withheld(v)]
         if shown:
