@@ -157,6 +157,37 @@ def test_no_horizontal_overflow_on_a_phone(open_page, kind):
     assert overflow <= 0, f"{PAGES[kind]} is {overflow} px wider than a {PHONE} px screen"
 
 
+@pytest.mark.parametrize("kind", ["country", "cross-country", "replication", "report"])
+def test_captions_wrap_inside_a_phone_screen(open_page, kind):
+    # A table's caption is as wide as its table: a wide table's caption ran past a 390 px
+    # screen (5 on the cross-country chapter, 16 in a country report), read only by scrolling.
+    page = open_page(PAGES[kind], width=PHONE, height=844)
+    found = page.evaluate(
+        """() => [...document.querySelectorAll('caption, figcaption')]
+            .map(c => [c.textContent.trim().slice(0, 40), c.getBoundingClientRect()])
+            .filter(([, box]) => box.width > 0)
+            .map(([text, box]) => [text, Math.round(box.left), Math.round(box.right)])"""
+    )
+    assert len(found) >= 4, f"{PAGES[kind]}: {found}"
+    outside = [(text, left, right) for text, left, right in found if left < 0 or right > PHONE]
+    assert outside == [], f"{PAGES[kind]}: captions past a {PHONE} px screen: {outside}"
+
+
+@pytest.mark.parametrize("kind", ["country", "chapter", "report"])
+def test_figures_are_svg_and_fit_a_phone(open_page, kind):
+    page = open_page(PAGES[kind], width=PHONE, height=844)
+    figures = page.evaluate(
+        """() => [...document.querySelectorAll('figure.sp-figure img')].map(i => [
+            i.getAttribute('src').slice(0, 26), i.naturalWidth,
+            Math.round(i.getBoundingClientRect().right), (i.getAttribute('alt') || '').length])"""
+    )
+    assert len(figures) >= 2, f"{PAGES[kind]}: {figures}"
+    for src, natural, right, alt in figures:
+        assert src == "data:image/svg+xml;base64,", src
+        assert natural > 0, f"{PAGES[kind]}: an SVG the browser could not draw"
+        assert right <= PHONE and alt > 20, (src, right, alt)
+
+
 @pytest.mark.parametrize("width", [PHONE, NARROW])
 def test_sidebar_opens_at_narrow_widths(open_page, width):
     page = open_page(PAGES["country"], width=width)
