@@ -143,7 +143,8 @@ def test_size_withheld(
     (:func:`pair_sizes_withheld`), the other groups' answers, shown elsewhere, would leave
     the group's own number as n minus theirs (a twelve-person Albania and a twenty-person
     Kenya: their "supported boys" bases followed). An ANOVA's df are (groups - 1, n -
-    groups). The n the report published for the test (``reference``) is shown as it is.
+    groups). The n the report published for the test (``reference``: its ``n`` or
+    ``base``) is shown as it is.
     Tests that stack the answers about boys and girls count answers, not people: never.
     """
     if test.stack:
@@ -154,9 +155,10 @@ def test_size_withheld(
         return False
     n = len(frame.dropna(subset=list(test.variables)))
     if reference is not None:
-        row = reference.loc[reference["id"] == test.id, "n"]
-        published = pd.to_numeric(row, errors="coerce").dropna()
-        if len(published) and float(published.iloc[0]) == n:
+        # A test row states its respondents as ``n`` or as its ``base`` ("400 answered").
+        row = reference.loc[reference["id"] == test.id, ["n", "base"]]
+        published = pd.to_numeric(row.stack(), errors="coerce").dropna()  # noqa: PD013
+        if (published == n).any():
             return False
     return True
 
