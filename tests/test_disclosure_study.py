@@ -259,3 +259,80 @@ def test_a_country_is_withheld_when_a_step_of_its_chain_is_small(
     frame = survey.iloc[:asked]
     found = cross_country.pair_sizes_withheld(survey, frame, "country", "x")
     assert found == ({"A"} if withheld else set())
+
+
+def test_a_tests_respondents_are_withheld_where_a_countrys_base_would_follow(tiny_survey):
+    """The boys ANOVA's n, split by country, minus the chapters' supported-boys counts
+    left the twelve-person Albania's and Kenya's hidden ones (the tiny build's leak)."""
+    survey = tiny_survey
+    reference = load_reference()
+    test = TESTS_BY_ID["boys_girls.boys_online_share.by_country.anova"]
+    pages = []
+    for country in country_report.countries_of(survey):
+        with ledger.recording() as page:
+            country_report.boys_and_girls(survey, country)
+        pages += _on(f"countries/{slugify(country)}.ipynb", page)
+    with ledger.recording() as page:
+        overview.sample_by_country(survey, reference)
+    pages += _on("chapters/overview.ipynb", page)
+    recomputed = cross_country.recompute_published(survey, reference, [test])
+    counted = frame_for_test(test, survey).dropna(subset=list(test.variables))
+    where = f"table '{cross_country.TESTS_CAPTION}', row '{test.description}', column 'Respondents'"
+    before = [
+        ledger.count_entry(where, counted, len(counted)),
+        *ledger.split_entries(where, counted),
+    ]
+    result = audit.audit_entries(pages + _on("chapters/cross_country.ipynb", before))
+    assert not result.ok
+    boys = "row 'Supported in the past year', column 'Boys (%)' (the rest of its base)"
+    assert _cells(result) == [
+        (
+            f"countries/{slugify(country)}.ipynb: table 'Respondents in {country} who supported "
+            f"boys and girls', {boys}",
+            4,
+            4.0,
+            4.0,
+        )
+        for country in ("Albania", "Kenya")
+    ]
+    assert cross_country.test_size_withheld(survey, test, reference)
+    with ledger.recording() as new:
+        shown = cross_country.shown_tests(recomputed, survey, reference, [test])
+    assert shown["n"].isna().all()
+    assert shown.loc[0, "df"] == f"{len(survey['country'].unique()) - 1},{policy.WITHHELD}"
+    assert audit.audit_entries(pages + _on("chapters/cross_country.ipynb", new)).ok
+    # On the shipped data the same test's 309 is the report's own number: shown.
+    shipped = load_survey(paths.SURVEY)
+    assert not cross_country.test_size_withheld(shipped, test, reference)
+
+
+def test_the_location_lesson_no_longer_shows_what_the_overview_withholds(tiny_survey):
+    """Albania's urban 9 of 12 (the rest, 3, withheld by the overview) was in the lesson."""
+    survey = tiny_survey
+    reference = load_reference()
+    with ledger.recording() as page:
+        overview.profiles(survey, reference)
+        overview.sample_by_country(survey, reference)
+    pages = _on("chapters/overview.ipynb", page)
+    location = course.crosstab_with_total(survey, "country", "location", totals="both")
+    caption = "Respondents by country and location, small cells and their partners hidden"
+    with ledger.recording() as old:
+        course.suppressed_crosstab(survey, "country", "location", location, caption=caption)
+    result = audit.audit_entries(pages + _on(LESSON, old), explain=False)
+    albania = survey[survey["country"] == "Albania"]
+    rest = int((albania["location"] != "Urban").sum())
+    assert _cells(result) == [
+        (
+            "chapters/overview.ipynb: table 'Respondent profile by country', row 'Albania', "
+            "column 'Urban clients only' (the rest)",
+            rest,
+            float(rest),
+            float(rest),
+        )
+    ]
+    with ledger.recording() as new:
+        shown, _ = course.chapter_crosstab(
+            survey, "location", location, caption=caption, reference=reference, own_partners=True
+        )
+    assert audit.audit_entries(pages + _on(LESSON, new)).ok
+    assert shown.loc["Albania", "Urban (n)"] == policy.WITHHELD

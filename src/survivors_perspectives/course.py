@@ -615,14 +615,20 @@ def describe_result(
     table_shape: tuple[int, int] | None = None,
     *,
     respondents: pd.DataFrame | None = None,
+    withhold_size: bool = False,
 ) -> str:
     """One sentence giving a test's statistic, p-value and effect size with its interval.
 
     Written from the numbers, never typed, so the course's prose cannot drift from the data.
     ``respondents`` (:func:`respondents_in_test`): the people ``n`` counts, recorded in the
-    disclosure ledger (the audit checks that ``n`` is their number).
+    disclosure ledger (the audit checks that ``n`` is their number). ``withhold_size``
+    (:func:`size_withheld`): ``n``, and an ANOVA's second df (``n`` minus the groups), are
+    withheld.
     """
     df = ", ".join(str(d) for d in result.df)
+    n = WITHHELD if withhold_size else result.n
+    if withhold_size and result.test == "anova_oneway":
+        df = f"{result.df[0]}, {WITHHELD}"
     low, high = result.effect_ci
     if result.test == "chi2_independence":
         head = f"χ²({df}) = {result.statistic:.3f}"
@@ -633,9 +639,9 @@ def describe_result(
     else:
         raise ValueError(f"describe_result: cannot describe a {result.test!r} result")
     if respondents is not None:
-        record_respondents(f"test sentence: {head}, n", respondents, result.n)
+        record_respondents(f"test sentence: {head}, n", respondents, n)
     return (
-        f"{head}, p {'= ' if result.p >= 0.001 else ''}{format_p(result.p)}, n = {result.n}; "
+        f"{head}, p {'= ' if result.p >= 0.001 else ''}{format_p(result.p)}, n = {n}; "
         f"{effect} = {result.effect_size:.3f} (95% CI {low:.3f} to {high:.3f}), a "
         f"{effect_label(result, table_shape)} effect by the usual conventions."
     )
@@ -1094,6 +1100,7 @@ def chapter_crosstab(
     *,
     caption: str,
     reference: pd.DataFrame | None = None,
+    own_partners: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Show a country x ``col`` table with each country's cells hidden as its chapter hides them.
 
@@ -1104,7 +1111,10 @@ def chapter_crosstab(
     for a partner (the chapter may show it as withheld, which reveals no range). The
     study-wide total of each answer is shown only where no cell is hidden: with the
     country totals and the sample's size public, one hidden column total would follow from
-    the rest. ``counts``: :func:`crosstab_with_total` with ``totals="both"``.
+    the rest. ``counts``: :func:`crosstab_with_total` with ``totals="both"``. With
+    ``own_partners`` (the lesson on secondary suppression), the cells ``suppress_counts``
+    hides in this table are hidden too (``"<5"``, ``"x"``): each of them the chapters
+    show or hide already, so they add nothing a reader could subtract.
 
     Returns
     -------
@@ -1124,6 +1134,14 @@ def chapter_crosstab(
             hidden.loc[TOTAL_ROW, TOTAL_COLUMN] = False
     display = values.astype(str).mask(hidden, WITHHELD)
     display = display.mask(hidden & values.map(is_small).astype(bool), SUPPRESSED)
+    if own_partners:
+        own, own_hidden = suppress_counts(
+            values,
+            total_row=TOTAL_ROW if TOTAL_ROW in values.index else None,
+            total_col=TOTAL_COLUMN if TOTAL_COLUMN in values.columns else None,
+        )
+        display = display.mask(own_hidden & ~hidden, own)
+        hidden = hidden | own_hidden
     record_crosstab(caption, frame, "country", col, display)
     return display, hidden
 
@@ -1160,3 +1178,20 @@ def chapter_safe_columns(
     display = display[list(values.columns)]
     record_crosstab(caption, frame, row, col, display)
     return display, mask
+
+
+def size_withheld(frame: pd.DataFrame, test_id: str, reference: pd.DataFrame | None) -> bool:
+    """Return True when the size of the published test ``test_id`` must be withheld.
+
+    The cross-country chapter's rule (``cross_country.test_size_withheld``): the lesson's
+    sentence states the same test's n, so it withholds it where the chapter does.
+    """
+    from survivors_perspectives import cross_country
+    from survivors_perspectives.survey.published_tests import TESTS_BY_ID
+
+    return cross_country.test_size_withheld(frame, TESTS_BY_ID[test_id], reference)
+
+
+def size_text(n: int, withheld: bool) -> str:
+    """Return a test's number of respondents for a sentence, or why it is not given."""
+    return "withheld, as it would give a small count back" if withheld else str(int(n))

@@ -127,7 +127,6 @@ def recompute_published(
                 "note": ours["note"],
             }
         )
-    _record_test_sizes(survey, tests, table)
     return pd.DataFrame(rows, columns=list(RECOMPUTED_COLUMNS))
 
 
@@ -135,28 +134,71 @@ def recompute_published(
 TESTS_CAPTION = "The report's tests, published and recomputed on the synthetic data"
 
 
-def _record_test_sizes(
-    survey: pd.DataFrame, tests: Sequence[PublishedTest], table: pd.DataFrame
-) -> None:
-    """Record each test's respondents ("Respondents" column) with whom they count.
+def test_size_withheld(
+    survey: pd.DataFrame, test: PublishedTest, reference: pd.DataFrame | None = None
+) -> bool:
+    """Return True when a test's respondents (and an ANOVA's second df) must be withheld.
 
-    The tests that stack the answers about boys and girls count answers, two per
-    respondent, not people: they are not recorded.
+    The test's n is the sum of its groups' answers: where a group's pair sizes are withheld
+    (:func:`pair_sizes_withheld`), the other groups' answers, shown elsewhere, would leave
+    the group's own number as n minus theirs (a twelve-person Albania and a twenty-person
+    Kenya: their "supported boys" bases followed). An ANOVA's df are (groups - 1, n -
+    groups). The n the report published for the test (``reference``: its ``n`` or
+    ``base``) is shown as it is.
+    Tests that stack the answers about boys and girls count answers, not people: never.
     """
-    if ledger.ID_COLUMNS["survey"] not in survey.columns:
-        return
+    if test.stack:
+        return False
+    frame = frame_for_test(test, survey)
+    group, answer = grouping(test)
+    if not pair_sizes_withheld(survey, frame, group, answer):
+        return False
+    n = len(frame.dropna(subset=list(test.variables)))
+    if reference is not None:
+        # A test row states its respondents as ``n`` or as its ``base`` ("400 answered").
+        row = reference.loc[reference["id"] == test.id, ["n", "base"]]
+        published = pd.to_numeric(row.stack(), errors="coerce").dropna()  # noqa: PD013
+        if (published == n).any():
+            return False
+    return True
+
+
+def shown_tests(
+    recomputed: pd.DataFrame,
+    survey: pd.DataFrame,
+    reference: pd.DataFrame | None = None,
+    tests: Sequence[PublishedTest] = PUBLISHED_TESTS,
+) -> pd.DataFrame:
+    """Return :func:`recompute_published`'s table as the chapter shows it, recorded.
+
+    A test's respondents are withheld (NaN; an ANOVA's df as ``"k,–"``) where
+    :func:`test_size_withheld` says so, and every test's respondents are recorded in the
+    disclosure ledger with whom they count, split by the test's groups (see
+    ``ledger.split_entries``). The stacked boys/girls tests count answers: not recorded.
+    """
+    out = recomputed.copy()
+    by_id = {test.id: test for test in tests}
     entries = []
-    for test, (_, ours) in zip(tests, table.iterrows(), strict=True):
-        if test.stack:
+    for i, row in out.iterrows():
+        test = by_id.get(row["id"])
+        if test is None:
+            continue
+        withheld = test_size_withheld(survey, test, reference)
+        if withheld:
+            out.loc[i, "n"] = np.nan
+            if test.kind != CHI2:
+                out.loc[i, "df"] = f"{str(row['df']).split(',')[0]},{WITHHELD}"
+        if test.stack or ledger.ID_COLUMNS["survey"] not in survey.columns:
             continue
         counted = frame_for_test(test, survey).dropna(subset=list(test.variables))
         where = f"table '{TESTS_CAPTION}', row '{test.description}', column 'Respondents'"
         group, _ = grouping(test)
         entries += [
-            ledger.count_entry(where, counted, int(ours["n"])),
+            ledger.count_entry(where, counted, WITHHELD if withheld else int(row["n"])),
             *ledger.split_entries(where, counted, group),
         ]
     ledger.record(entries)
+    return out
 
 
 def assumption_checks(
