@@ -268,3 +268,41 @@ def test_the_shipped_chapters_pass_the_audit_with_the_plan(survey, reference):
     alone = audit.audit_entries(_six_chapters(survey, reference, plan.NO_PLAN))
     peru = f"countries/peru.ipynb: {EDUCATION.format('Peru')}, row 'No tertiary degree'"
     assert any(leak.places[0].startswith(peru) for leak in alone.leaks)
+
+
+# --- the partner rule on a table small enough to enumerate -------------------------------
+
+
+def test_the_partner_rule_hides_the_cheapest_rectangle():
+    """G1 hides its 2 in A with its 10 in B; A's whole-study 16 minus G2's 6 and G3's 8
+    gives the 2 back. Rectangles through (A, G1): G2's A and B (2 new cells, 13 people),
+    G3's A and B (2 new, 17 people), or three new cells through C: the first is hidden."""
+    from survivors_perspectives import tables
+
+    counts = pd.DataFrame(
+        {"G1": [2, 10, 20], "G2": [6, 7, 30], "G3": [8, 9, 40]}, index=["A", "B", "C"]
+    )
+
+    def display(group, hide):
+        table = tables.count_table(
+            counts[[group]],
+            caption="",
+            add_total="row",
+            population=int(counts[group].sum()),
+            hide={(k, group) for k in hide},
+        )
+        return table.data[group].drop("Total")
+
+    assert display("G1", frozenset()).tolist() == ["<5", "x", "20"]
+    partners = plan.plan_line("t", counts, display)
+    assert dict(partners.added) == {("t", "G2"): {"A", "B"}}
+    assert partners.hidden[("t", "G1")] == {"A", "B"}
+    # Every table a reader cannot tell apart: G1's A and B add to 12, G2's to 13, the
+    # hidden A's to 16 - 8 and the hidden B's to 26 - 9; "<5" is 1-4 and "x" five or more.
+    possible = [
+        a1
+        for a1 in range(1, 5)
+        for a2 in range(5, 14)
+        if a1 + a2 == 8 and 12 - a1 >= 5 and 13 - a2 >= 5 and (12 - a1) + (13 - a2) == 17
+    ]
+    assert possible == [1, 2, 3]

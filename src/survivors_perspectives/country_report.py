@@ -403,11 +403,15 @@ def _profile_table(
     column: str,
     reference: pd.DataFrame,
     hide: frozenset = frozenset(),
+    counted: tuple[pd.Series, set] | None = None,
     **kwargs,
 ) -> tables.Table:
-    """Return a country's profile block as its chapter shows it (hiding ``hide`` as well)."""
+    """Return a country's profile block as its chapter shows it (hiding ``hide`` as well).
+
+    ``counted``: the block's counts and published cells, when already known.
+    """
     label = f"{country} (n)"
-    counts, exempt = _profile_counts(rows, country, column, reference)
+    counts, exempt = counted or _profile_counts(rows, country, column, reference)
     return tables.count_table(
         counts.to_frame(label),
         caption=kwargs.pop("caption", ""),
@@ -450,15 +454,13 @@ def profile_plan(
         key = _plan_key(frame, column, reference)
         if key not in _PLANS:
             rows = {c: country_rows(frame, c) for c in countries}
-            counts, exempt = {}, set()
-            for c in countries:
-                counts[c], published = _profile_counts(rows[c], c, column, reference)
-                exempt |= {(k, c) for k, _label in published if k != tables.TOTAL}
+            counted = {c: _profile_counts(rows[c], c, column, reference) for c in countries}
+            exempt = {(k, c) for c in countries for k, _label in counted[c][1] if k != tables.TOTAL}
             _PLANS[key] = plan.plan_line(
                 column,
-                pd.DataFrame(counts),
-                lambda c, hide, column=column, rows=rows: _profile_table(
-                    rows[c], c, column, reference, hide
+                pd.DataFrame({c: counted[c][0] for c in countries}),
+                lambda c, hide, column=column, rows=rows, counted=counted: _profile_table(
+                    rows[c], c, column, reference, hide, counted[c]
                 ).data[f"{c} (n)"],
                 exempt,
             )

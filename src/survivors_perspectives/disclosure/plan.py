@@ -241,15 +241,18 @@ def plan_line(
         return shown_cache[key]
 
     unprotected: list[Cell] = []
-    grid = pd.DataFrame({g: shown(g) for g in groups}, index=categories)
-    # A count its own page cannot protect (the report's published cells pin it there) is
-    # the report's disclosure, not the others' pages': no partner elsewhere can widen it.
-    own = {(k, g) for g in groups for k in _narrow_alone(values[[g]], grid[[g]])}
+    own: set[Cell] = set()
     while True:
         grid = pd.DataFrame({g: shown(g) for g in groups}, index=categories)
         narrow = narrow_cells(values, grid, [*own, *unprotected])
         if not narrow:
             break
+        k, g = narrow[0]
+        if k in _narrow_alone(values[[g]], grid[[g]]):
+            # Its own page cannot protect it (the report's published cells pin it there):
+            # the report's disclosure, not the other pages'; no partner elsewhere widens it.
+            own.add(narrow[0])
+            continue
         new = partners_for(values, grid, narrow[0], public)
         if new is None:
             unprotected.append(narrow[0])
