@@ -27,7 +27,7 @@ KERNEL := survivors-perspectives
 # Inputs. `make book DATA=survey.csv CONVERSATIONS_DATA=conversations.csv` runs the pipeline
 # on other files; their book goes to builds/<name>-<hash of the paths>/, never over the
 # synthetic one. The file names and EXTRA_COUNTRIES never enter make or shell text: they go,
-# unexpanded, through the environment to survivors_perspectives.build_inputs, which refuses
+# unexpanded, through the environment to survivors_perspectives.build.build_inputs, which refuses
 # an unusable name in one line, takes the build folder's lock, copies the files under safe
 # names into the build folder, and runs the real build (SP_LOCKED=1) with only those names.
 SEED ?= 20220726
@@ -52,7 +52,7 @@ GOALS := $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
 ifndef SP_LOCKED
 .PHONY: $(DATA_GOALS)
 $(DATA_GOALS): | $(EDITABLE_STAMP)
-	@$(PY) -m survivors_perspectives.build_inputs $(if $(LOCK_TIMEOUT),--timeout $(LOCK_TIMEOUT)) \
+	@$(PY) -m survivors_perspectives.build.build_inputs $(if $(LOCK_TIMEOUT),--timeout $(LOCK_TIMEOUT)) \
 		-- $(MAKE) $@
 else
 # From here on, inside the locked build: every name below is made of [A-Za-z0-9._/-].
@@ -77,7 +77,7 @@ NOTEBOOK_PARAMETERS := -p survey_path $(SURVEY) -p conversations_path $(CONVERSA
 # so each input is validated once per build). The declared countries outside the study
 # (EXTRA_COUNTRIES="Kenya,Ghana") reach them in the environment, set by build_inputs.
 PIPELINE_ENV := SURVIVORS_PERSPECTIVES_FRAMES="$(abspath $(BUILD)/frames)"
-EXECUTE := $(PIPELINE_ENV) $(PY) -m survivors_perspectives.execute --kernel $(KERNEL) --log-dir $(LOGS)
+EXECUTE := $(PIPELINE_ENV) $(PY) -m survivors_perspectives.build.execute --kernel $(KERNEL) --log-dir $(LOGS)
 
 # Country chapters: the list of countries comes from the data, through a generated include
 # file, so a new country gets its chapter without code changes.
@@ -93,7 +93,7 @@ BOOK_STATIC := $(shell find book -type f -not -path 'book/_build/*' -not -path '
 	-not -path 'book/chapters/*' -not -path 'book/course/*' -not -path '*/__pycache__/*' -not -name '.*')
 BOOK_PAGES := $(BOOK_STATIC:book/%=$(BOOK_SRC)/%)
 REPORTS_INDEX := $(BUILD)/reports/index.html
-REPORT_TEMPLATE := $(shell find src/survivors_perspectives/templates/country_report -type f)
+REPORT_TEMPLATE := $(shell find src/survivors_perspectives/build/templates/country_report -type f)
 DERIVED := $(DERIVED_DIR)/replication.csv $(DERIVED_DIR)/audit.csv $(DERIVED_DIR)/robustness.csv \
 	$(DERIVED_DIR)/plausibility.csv
 # A failed derive writes nothing (derive.py replaces the tables only when all are computed):
@@ -123,7 +123,7 @@ venv: $(EDITABLE_STAMP) ## Create .venv from requirements.lock and register its 
 WHEELHOUSE ?=
 WHEEL_PLATFORM ?= manylinux_2_28_x86_64
 WHEEL_PYTHON ?= 3.11
-INSTALL := src/survivors_perspectives/install.py
+INSTALL := src/survivors_perspectives/build/install.py
 PIP_SOURCE := $(if $(WHEELHOUSE),--no-index --find-links "$(WHEELHOUSE)" --require-hashes -r "$(WHEELHOUSE)/requirements.txt",-r requirements.lock)
 PIP_PROJECT_SOURCE := $(if $(WHEELHOUSE),--no-index --find-links "$(WHEELHOUSE)")
 
@@ -195,7 +195,7 @@ reports: $(HTML_INDEX) ## Write one standalone HTML report per country into book
 # Derived tables: the replication table, the audit of the report's numbers, and the robustness
 # runs over generator seeds (cached on their inputs, so unchanged inputs cost nothing).
 $(DERIVED) &: $(DERIVE_DEPS) $(VALIDATED)
-	$(PIPELINE_ENV) $(PY) -m survivors_perspectives.derive --survey $(SURVEY) --conversations $(CONVERSATIONS) \
+	$(PIPELINE_ENV) $(PY) -m survivors_perspectives.build.derive --survey $(SURVEY) --conversations $(CONVERSATIONS) \
 		--out $(DERIVED_DIR) --seeds $(ROBUSTNESS_SEEDS)
 
 # Each notebook's package modules (and, for those that read them, the derived tables) are
@@ -216,7 +216,7 @@ endif
 # after the country chapters, and the chapters reading them do not end up last.
 $(HTML_INDEX): $(DERIVED) $(BOOK_PAGES) $(COUNTRY_NOTEBOOKS) $(CHAPTER_NOTEBOOKS) $(BOOK_BUILD_DEPS) \
 		$(REPORT_TEMPLATE) CITATION.cff | $(EDITABLE_STAMP)
-	$(PY) -m survivors_perspectives.build_book $(BOOK_SRC) --build-dir $(BUILD) \
+	$(PY) -m survivors_perspectives.build.build_book $(BOOK_SRC) --build-dir $(BUILD) \
 		--survey $(SURVEY) --conversations $(CONVERSATIONS) --derived $(DERIVED_DIR) \
 		--countries $(COUNTRY_SLUGS)
 
@@ -282,7 +282,7 @@ lab: | $(EDITABLE_STAMP) ## Open JupyterLab at the repository root with the proj
 
 .PHONY: binder
 binder: | $(EDITABLE_STAMP) ## Print the Binder launch link (from repository-code in CITATION.cff)
-	@$(PY) -m survivors_perspectives.binder
+	@$(PY) -m survivors_perspectives.build.binder
 
 # An offline install: every locked package (and the pinned build backend, and this project)
 # as wheels for WHEEL_PLATFORM and WHEEL_PYTHON, with their hashes, to carry into a room
@@ -299,7 +299,7 @@ LOCK_PYTHON ?= $(PY)
 lock: | $(EDITABLE_STAMP) ## Re-resolve requirements.lock from pyproject.toml (needs the package registry)
 	$(LOCK_PYTHON) -m piptools compile --quiet --extra test --extra dev --extra cluster --strip-extras --no-emit-index-url \
 		--no-emit-find-links --output-file requirements.lock pyproject.toml
-	$(PY) -m survivors_perspectives.environment --write
+	$(PY) -m survivors_perspectives.build.environment --write
 
 .PHONY: clean
 clean: ## Remove build products (executed notebooks, the built book, builds/); keeps .venv and data

@@ -17,8 +17,9 @@ import time
 
 import pandas as pd
 
-from survivors_perspectives import cross_country, derive, robustness
-from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS
+from survivors_perspectives.analyses import cross_country, robustness
+from survivors_perspectives.build import derive
+from survivors_perspectives.published.significance_tests import PUBLISHED_TESTS
 
 
 def run(seeds, **kwargs) -> pd.DataFrame:

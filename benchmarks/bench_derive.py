@@ -9,9 +9,10 @@ import argparse
 import statistics
 import time
 
-from survivors_perspectives import audit, cross_country, derive, robustness
-from survivors_perspectives.reference import load_reference
-from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS
+from survivors_perspectives.analyses import audit, cross_country, robustness
+from survivors_perspectives.build import derive
+from survivors_perspectives.published.reference import load_reference
+from survivors_perspectives.published.significance_tests import PUBLISHED_TESTS
 from survivors_perspectives.synth import generate
 
 

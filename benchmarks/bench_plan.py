@@ -13,16 +13,17 @@ import argparse
 import statistics
 import time
 
-from survivors_perspectives import country_report, paths
+from survivors_perspectives import paths
 from survivors_perspectives.disclosure import plan
-from survivors_perspectives.reference import load_reference
+from survivors_perspectives.pages import country_chapter
+from survivors_perspectives.published.reference import load_reference
 from survivors_perspectives.survey import load_survey
 
 
 def median_seconds(fn, repeats: int) -> float:
     times = []
     for _ in range(repeats):
-        country_report._PLANS.clear()
+        country_chapter._PLANS.clear()
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
@@ -32,13 +33,13 @@ def median_seconds(fn, repeats: int) -> float:
 def hidden(frame, reference, partners) -> tuple[int, int]:
     """Hidden profile cells over the six chapters, and the people they count."""
     cells = people = 0
-    for country in country_report.countries_of(frame):
-        table = country_report.respondents(frame, country, reference, partners).tables[0]
+    for country in country_chapter.countries_of(frame):
+        table = country_chapter.respondents(frame, country, reference, partners).tables[0]
         rows = frame[frame["country"] == country]
         for (block, category), is_hidden in table.hidden[f"{country} (n)"].items():
             if category != "Total" and is_hidden:
                 cells += 1
-                people += int((rows[country_report.PROFILE[block]] == category).sum())
+                people += int((rows[country_chapter.PROFILE[block]] == category).sum())
     return cells, people
 
 
@@ -47,8 +48,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     frame, reference = load_survey(paths.SURVEY), load_reference()
-    seconds = median_seconds(lambda: country_report.profile_plan(frame, reference), args.repeats)
-    partners = country_report.profile_plan(frame, reference)
+    seconds = median_seconds(lambda: country_chapter.profile_plan(frame, reference), args.repeats)
+    partners = country_chapter.profile_plan(frame, reference)
     print(f"plan of the six profile questions: {seconds:.2f} s (median of {args.repeats})")
     print(f"cells the plan adds: {partners.cost}; unprotected: {len(partners.unprotected)}")
     for (line, group), cells in sorted(partners.added.items()):

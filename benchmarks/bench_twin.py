@@ -15,7 +15,7 @@ import statistics
 import time
 
 from survivors_perspectives.conversations import synth as conversations_synth
-from survivors_perspectives.reference import load_reference
+from survivors_perspectives.published.reference import load_reference
 from survivors_perspectives.twin import risk, utility
 from survivors_perspectives.twin.assess import assess
 from survivors_perspectives.twin.standin import STANDIN_SEED, standin_survey

@@ -28,10 +28,11 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 
-from survivors_perspectives import cross_country, paths, plausibility, replication
+from survivors_perspectives import paths
+from survivors_perspectives.analyses import cross_country, plausibility, replication
 from survivors_perspectives.conversations import synth as conversations_synth
 from survivors_perspectives.conversations.schema import load_conversations
-from survivors_perspectives.reference import load_reference
+from survivors_perspectives.published.reference import load_reference
 from survivors_perspectives.survey.load import load_survey, validate_survey
 from survivors_perspectives.synth import generate
 

@@ -23,7 +23,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from survivors_perspectives.conversations import synth as conversations_synth
-from survivors_perspectives.reference import load_reference
+from survivors_perspectives.published.reference import load_reference
 from survivors_perspectives.twin.assess import assess
 from survivors_perspectives.twin.gate import BY_MEASURE, THRESHOLDS, judge, load_thresholds
 from survivors_perspectives.twin.standin import STANDIN_SEED, standin_survey

@@ -97,7 +97,7 @@ def survey(_shipped_survey):
 
 @pytest.fixture(scope="session")
 def _published_reference():
-    from survivors_perspectives.reference import load_reference
+    from survivors_perspectives.published.reference import load_reference
 
     return load_reference()
 

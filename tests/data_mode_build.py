@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from survivors_perspectives import paths
-from survivors_perspectives.build_inputs import GIVEN_SURVEY, resolve
+from survivors_perspectives.build.build_inputs import GIVEN_SURVEY, resolve
 
 #: A name a shell would run (`touch X`, `;`, `$HOME`) and make would split (the spaces).
 NAME = "tiny albania's `touch X`;$HOME"

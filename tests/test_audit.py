@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from survivors_perspectives import audit
-from survivors_perspectives.reference import load_reference, reference_paths
+from survivors_perspectives.analyses import audit
+from survivors_perspectives.published.reference import load_reference, reference_paths
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +183,7 @@ def test_write_audit_is_deterministic(reference, tmp_path):
 
 
 def test_summary_sentence_counts_the_findings(reference, findings):
-    from survivors_perspectives import prose
+    from survivors_perspectives.pages import prose
 
     text = prose.audit_summary(findings, audit.checks_run(reference))
     assert f"found {len(findings)} inconsistencies" in text

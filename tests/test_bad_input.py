@@ -40,7 +40,7 @@ from data_mode_build import (
 )
 
 from survivors_perspectives import paths
-from survivors_perspectives.build_inputs import safe_file_name
+from survivors_perspectives.build.build_inputs import safe_file_name
 
 pytestmark = pytest.mark.slow
 __all__ = ["first_build", "run_dir", "tiny_survey"]  # fixtures from data_mode_build
@@ -340,6 +340,6 @@ def test_two_builds_of_the_same_data_at_once_wait_for_each_other(built, tiny_sur
     build = built.relative_to(paths.ROOT) / "book" / "_build"
     assert f"another build of {build} is running (process " in second_err
     assert "; waiting for it to finish" in second_err
-    assert "survivors_perspectives.build_book" in first_out
-    assert "survivors_perspectives.build_book" not in second_out  # nothing left to do
+    assert "survivors_perspectives.build.build_book" in first_out
+    assert "survivors_perspectives.build.build_book" not in second_out  # nothing left to do
     assert book_state(built) == before

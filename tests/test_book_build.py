@@ -10,10 +10,10 @@ import nbformat
 import pytest
 
 from survivors_perspectives import paths
-from survivors_perspectives.build_book import BookBuildError, build_book, remote_resources
-from survivors_perspectives.build_inputs import prepare, resolve
+from survivors_perspectives.build.build_book import BookBuildError, build_book, remote_resources
+from survivors_perspectives.build.build_inputs import prepare, resolve
+from survivors_perspectives.build.execute import find_error_outputs
 from survivors_perspectives.countries import countries_in_csv, slugify
-from survivors_perspectives.execute import find_error_outputs
 
 
 def test_index_and_intro_chapter_are_built(built_html):

@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from survivors_perspectives import auditor_tables, paths
+from survivors_perspectives import paths
 from survivors_perspectives.countries import countries_in_csv, slugify
+from survivors_perspectives.pages import auditor_tables
 
 HTML = paths.BOOK_HTML
 #: One chapter per country in the data (named from the data: a missing chapter fails).

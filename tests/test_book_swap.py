@@ -9,8 +9,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from survivors_perspectives import build_book as bb
-from survivors_perspectives import paths, reports
+from survivors_perspectives import paths
+from survivors_perspectives.build import build_book as bb
+from survivors_perspectives.build import reports
 
 
 def _hashes(folder: Path) -> dict[str, str]:
@@ -164,7 +165,7 @@ def test_a_book_built_before_releases_is_adopted_then_replaced(tmp_path):
 
 @pytest.mark.slow
 def test_a_failed_derive_keeps_the_last_good_tables(tmp_path, monkeypatch):
-    from survivors_perspectives import derive
+    from survivors_perspectives.build import derive
 
     out = tmp_path / "derived"
     out.mkdir()

@@ -9,8 +9,9 @@ import textwrap
 
 import pytest
 
-from survivors_perspectives import build_inputs, paths
-from survivors_perspectives.build_inputs import (
+from survivors_perspectives import paths
+from survivors_perspectives.build import build_inputs
+from survivors_perspectives.build.build_inputs import (
     GIVEN_CONVERSATIONS,
     GIVEN_COUNTRIES,
     GIVEN_SURVEY,
@@ -137,7 +138,7 @@ def test_a_second_build_of_the_same_folder_stops_with_a_clear_message(tmp_path):
             textwrap.dedent(
                 f"""
                 import sys, pathlib
-                from survivors_perspectives.build_inputs import build_lock
+                from survivors_perspectives.build.build_inputs import build_lock
                 with build_lock(pathlib.Path({str(tmp_path)!r})):
                     print("held", flush=True)
                     sys.stdin.readline()

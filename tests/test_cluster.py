@@ -9,9 +9,10 @@ import sys
 import pandas as pd
 import pytest
 
-from survivors_perspectives import cluster, derive, robustness
-from survivors_perspectives.cross_country import run_for_robustness
-from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS
+from survivors_perspectives.analyses import cluster, robustness
+from survivors_perspectives.analyses.cross_country import run_for_robustness
+from survivors_perspectives.build import derive
+from survivors_perspectives.published.significance_tests import PUBLISHED_TESTS
 
 
 def _free_port() -> int:
@@ -49,7 +50,7 @@ def test_derive_with_an_unreachable_scheduler_exits_2_with_one_line_and_no_trace
         [
             sys.executable,
             "-m",
-            "survivors_perspectives.derive",
+            "survivors_perspectives.build.derive",
             "--seeds",
             "3",
             "--out",
@@ -83,7 +84,7 @@ def test_derive_refuses_a_bad_worker_count_in_one_line(workers, tmp_path):
     import os
 
     result = subprocess.run(
-        [sys.executable, "-m", "survivors_perspectives.derive", "--out", str(tmp_path)],
+        [sys.executable, "-m", "survivors_perspectives.build.derive", "--out", str(tmp_path)],
         capture_output=True,
         text=True,
         env={**os.environ, "DERIVE_WORKERS": workers},

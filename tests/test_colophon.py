@@ -17,7 +17,9 @@ import sys
 import pandas as pd
 import pytest
 
-from survivors_perspectives import colophon, fidelity, paths
+from survivors_perspectives import paths
+from survivors_perspectives.analyses import fidelity
+from survivors_perspectives.pages import colophon
 
 # --- versions, hashes, commit ------------------------------------------------------------------
 

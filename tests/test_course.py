@@ -24,8 +24,9 @@ import yaml
 from bs4 import BeautifulSoup
 from scipy import stats as sps
 
-from survivors_perspectives import course, paths, provenance, stats
+from survivors_perspectives import paths, stats
 from survivors_perspectives.conversations.schema import ALLOWED, STUDY_COUNTRIES
+from survivors_perspectives.pages import course, provenance
 
 COURSE_SOURCES = sorted((paths.NOTEBOOKS / "course").glob("*.ipynb"))
 COURSE_IDS = [p.stem for p in COURSE_SOURCES]
@@ -255,7 +256,7 @@ def test_auditor_traces_a_test_statistic(ref_id, kind, columns, reference_csv):
     table, line = _output_with(soup, ref_id)
     shown = _frame(table).loc[ref_id]
     function, (data, reference_file) = _follow_line(line)
-    assert function == "survivors_perspectives.course.beside_published"
+    assert function == "survivors_perspectives.pages.course.beside_published"
     assert reference_file == paths.PUBLISHED_STATISTICS
     # The function the page's table reports on, recomputed independently from the file.
     survey = _survey_from(data)
@@ -288,7 +289,7 @@ def test_auditor_traces_the_share_of_women(reference_csv):
     table, line = _output_with(soup, "Female")
     shown = _frame(table).loc["Female"]
     function, (data,) = _follow_line(line)
-    assert function == "survivors_perspectives.course.composition"
+    assert function == "survivors_perspectives.pages.course.composition"
     gender = _survey_from(data)["gender"]
     women, n = int((gender == "Female").sum()), int((gender != "").sum())
     assert int(shown["n"]) == women
@@ -306,7 +307,7 @@ def test_auditor_traces_the_country_sample_sizes(reference_csv):
     table, line = _output_with(soup, "Bosnia and Herzegovina")
     shown = _frame(table)["n"].astype(int)
     function, (data,) = _follow_line(line)
-    assert function == "survivors_perspectives.course.composition"
+    assert function == "survivors_perspectives.pages.course.composition"
     counts = _survey_from(data)["country"].value_counts()
     for country, n in shown.items():
         assert counts[country] == n
@@ -418,7 +419,7 @@ def test_interval_widths_shrink_with_sample_size():
 
 
 def test_screening_funnel_from_published_counts(reference_csv):
-    from survivors_perspectives.reference import load_reference
+    from survivors_perspectives.published.reference import load_reference
 
     funnel = course.screening_funnel(load_reference())
     expected = {
@@ -490,7 +491,7 @@ def test_describe_result_states_the_numbers(frame):
 
 
 def test_beside_published_joins_the_reference_row(reference_csv):
-    from survivors_perspectives.reference import load_reference
+    from survivors_perspectives.published.reference import load_reference
 
     result = stats.TestResult("chi2_independence", 14.38349, (6,), 0.0257, 413, 0.132, (0, 0.2))
     table = course.beside_published({"profile.age.by_org_type.chi2": result}, load_reference())

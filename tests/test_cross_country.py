@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from survivors_perspectives import cross_country as cc
-from survivors_perspectives import prose
-from survivors_perspectives.reference import load_reference
-from survivors_perspectives.survey.published_tests import (
+from survivors_perspectives.analyses import cross_country as cc
+from survivors_perspectives.pages import prose
+from survivors_perspectives.published.reference import load_reference
+from survivors_perspectives.published.significance_tests import (
     PUBLISHED_TESTS,
     TESTS_BY_ID,
     frame_for_test,

@@ -28,7 +28,7 @@ from data_mode_build import (
 )
 from html_tables import count_cells
 
-from survivors_perspectives.build_inputs import safe_file_name
+from survivors_perspectives.build.build_inputs import safe_file_name
 from survivors_perspectives.fingerprints import sha256
 
 pytestmark = pytest.mark.slow
@@ -91,8 +91,8 @@ def test_a_touched_but_unchanged_file_rebuilds_nothing(first_build, tiny_survey,
     tiny_survey.touch()
     result = run_make("-n", "book", f"DATA={tiny_survey}", DECLARE, "ROBUSTNESS_SEEDS=5")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "survivors_perspectives.execute" not in result.stdout
-    assert "survivors_perspectives.build_book" not in result.stdout
+    assert "survivors_perspectives.build.execute" not in result.stdout
+    assert "survivors_perspectives.build.build_book" not in result.stdout
 
 
 def test_failed_build_leaves_the_last_good_book(first_build, tiny_survey, run_dir, html):

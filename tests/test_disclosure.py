@@ -17,8 +17,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from survivors_perspectives import build_book, country_report, paths
+from survivors_perspectives import paths
+from survivors_perspectives.build import build_book
 from survivors_perspectives.disclosure import attack, audit, ledger, policy, suppression
+from survivors_perspectives.pages import country_chapter
 from survivors_perspectives.survey import load_survey
 
 # --- the rule ----------------------------------------------------------------------------
@@ -372,18 +374,18 @@ def twelve_person_albania() -> pd.DataFrame:
 
 
 SECTIONS = [
-    country_report.respondents,
-    country_report.caseloads,
-    country_report.boys_and_girls,
-    country_report.offenders,
-    country_report.exchange,
-    country_report.facilitation,
-    country_report.forms_of_abuse,
-    country_report.barriers,
-    country_report.beliefs,
-    country_report.government,
-    country_report.scenarios,
-    country_report.awareness,
+    country_chapter.respondents,
+    country_chapter.caseloads,
+    country_chapter.boys_and_girls,
+    country_chapter.offenders,
+    country_chapter.exchange,
+    country_chapter.facilitation,
+    country_chapter.forms_of_abuse,
+    country_chapter.barriers,
+    country_chapter.beliefs,
+    country_chapter.government,
+    country_chapter.scenarios,
+    country_chapter.awareness,
 ]
 
 
@@ -401,7 +403,7 @@ def test_a_country_of_twelve_leaks_nothing_from_its_chapter(twelve_person_albani
 
 def test_every_hidden_count_on_the_chapters_is_recorded(twelve_person_albania):
     with ledger.recording() as book:
-        table = country_report.exchange(twelve_person_albania, "Albania").tables[0]
+        table = country_chapter.exchange(twelve_person_albania, "Albania").tables[0]
     hidden = {
         f"table '{table.caption}', row '{r}', column '{c}'"
         for r in table.data.index
@@ -414,11 +416,11 @@ def test_every_hidden_count_on_the_chapters_is_recorded(twelve_person_albania):
 
 def test_the_shipped_chapters_protect_colombia_exchange_and_the_scenarios():
     survey = load_survey(paths.SURVEY)
-    exchange = country_report.exchange(survey, "Colombia").tables[0]
+    exchange = country_chapter.exchange(survey, "Colombia").tables[0]
     girls = exchange.data["Girls (n)"]
     assert list(girls) != ["24", "10", "<5", "<5", "26", "68"]
     for country in ("Colombia", "Albania", "Bosnia and Herzegovina"):
-        for section in (country_report.exchange, country_report.scenarios):
+        for section in (country_chapter.exchange, country_chapter.scenarios):
             with ledger.recording() as book:
                 section(survey, country)
             assert audit.audit_entries(book).ok
@@ -532,14 +534,14 @@ def test_the_overview_no_longer_gives_back_peru_hidden_education(survey_and_refe
     chapter: under the study-wide plan Peru's chapter hides its Bachelor's degrees and
     shows its Master's (and so does the overview); on its own it hid the Master's (and the
     overview withholds them)."""
-    from survivors_perspectives import overview
     from survivors_perspectives.disclosure import plan
+    from survivors_perspectives.pages import overview
 
     survey, reference = survey_and_reference
     peru = survey[survey["country"] == "Peru"]
     masters = peru[(peru["education"] == "Master's degree or PhD").to_numpy(bool)]
     with ledger.recording() as chapter:
-        table = country_report.respondents(survey, "Peru", reference).tables[0].data
+        table = country_chapter.respondents(survey, "Peru", reference).tables[0].data
     with ledger.recording() as page:
         overview.sample_by_country(survey, reference)
         shown = overview.profiles(survey, reference).tables[0].data
@@ -550,7 +552,7 @@ def test_the_overview_no_longer_gives_back_peru_hidden_education(survey_and_refe
     both = _on("countries/peru.ipynb", chapter) + _on("chapters/overview.ipynb", page)
     assert audit.audit_entries(both).ok
     with ledger.recording() as alone:
-        alone_table = country_report.respondents(survey, "Peru", reference, plan.NO_PLAN)
+        alone_table = country_chapter.respondents(survey, "Peru", reference, plan.NO_PLAN)
     masters_cell = ("Education", "Master's degree or PhD"), "Peru (n)"
     assert alone_table.tables[0].data.loc[masters_cell] == policy.COMPLEMENTARY
     where = "table 'Respondent profile by country', row 'Peru', column 'Master's degree or PhD'"
@@ -572,7 +574,7 @@ def test_the_overview_no_longer_gives_back_peru_hidden_education(survey_and_refe
 
 def test_the_course_withholds_group_sizes_that_give_non_response_back(survey_and_reference):
     """'48 answered' beside Albania's published 50 says two did not."""
-    from survivors_perspectives import course, overview
+    from survivors_perspectives.pages import course, overview
 
     survey, reference = survey_and_reference
     with ledger.recording() as sample:
@@ -597,8 +599,8 @@ def test_the_course_withholds_group_sizes_that_give_non_response_back(survey_and
 
 def test_figure_and_sentence_shares_of_a_country_of_twelve_are_recorded(twelve_person_albania):
     with ledger.recording() as book:
-        country_report.forms_of_abuse(twelve_person_albania, "Albania")
-        country_report.awareness(twelve_person_albania, "Albania")
+        country_chapter.forms_of_abuse(twelve_person_albania, "Albania")
+        country_chapter.awareness(twelve_person_albania, "Albania")
     places = {e.where for e in book}
     assert any(p.startswith("figure and alt text of forms of abuse: ") for p in places)
     assert "awareness text: rated poor, Albania" in places
@@ -607,7 +609,7 @@ def test_figure_and_sentence_shares_of_a_country_of_twelve_are_recorded(twelve_p
 
 @pytest.fixture(scope="module")
 def survey_and_reference():
-    from survivors_perspectives.reference import load_reference
+    from survivors_perspectives.published.reference import load_reference
 
     return load_survey(paths.SURVEY), load_reference()
 

@@ -13,12 +13,14 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from survivors_perspectives import country_report, course, cross_country, overview, paths, stats
+from survivors_perspectives import paths, stats
+from survivors_perspectives.analyses import cross_country
 from survivors_perspectives.countries import COUNTRIES, slugify
 from survivors_perspectives.disclosure import audit, ledger, plan, policy, suppression
-from survivors_perspectives.reference import load_reference
+from survivors_perspectives.pages import country_chapter, course, overview
+from survivors_perspectives.published.reference import load_reference
+from survivors_perspectives.published.significance_tests import TESTS_BY_ID, frame_for_test
 from survivors_perspectives.survey import load_survey
-from survivors_perspectives.survey.published_tests import TESTS_BY_ID, frame_for_test
 
 PAIRWISE = f"table '{cross_country.PAIRWISE_CAPTION}'"
 GIRLS = "most common form of exchange for girls, by country (fn 39)"
@@ -39,9 +41,9 @@ def survey_and_reference():
 
 def _chapters(survey: pd.DataFrame, reference: pd.DataFrame, partners=None) -> list[ledger.Entry]:
     found = []
-    for country in country_report.countries_of(survey):
+    for country in country_chapter.countries_of(survey):
         with ledger.recording() as page:
-            country_report.respondents(survey, country, reference, partners)
+            country_chapter.respondents(survey, country, reference, partners)
         found += _on(f"countries/{slugify(country)}.ipynb", page)
     with ledger.recording() as page:
         overview.profiles(survey, reference)
@@ -110,7 +112,7 @@ def test_the_education_lesson_no_longer_gives_back_the_chapters_hidden_counts(
         )
     assert audit.audit_entries(chapters + _on(LESSON, new)).ok
     for country in ("Bosnia and Herzegovina", "Colombia", "Peru"):
-        chapter = country_report.profile_hidden(survey, country, "education", reference)
+        chapter = country_chapter.profile_hidden(survey, country, "education", reference)
         assert list(hidden.loc[country].drop(course.TOTAL_COLUMN)) == list(chapter)
         assert shown.loc[country, "No tertiary degree (n)"] == policy.SUPPRESSED
     # One hidden all-country total would follow from the sample's size and the others.
@@ -268,9 +270,9 @@ def test_a_tests_respondents_are_withheld_where_a_countrys_base_would_follow(tin
     reference = load_reference()
     test = TESTS_BY_ID["boys_girls.boys_online_share.by_country.anova"]
     pages = []
-    for country in country_report.countries_of(survey):
+    for country in country_chapter.countries_of(survey):
         with ledger.recording() as page:
-            country_report.boys_and_girls(survey, country)
+            country_chapter.boys_and_girls(survey, country)
         pages += _on(f"countries/{slugify(country)}.ipynb", page)
     with ledger.recording() as page:
         overview.sample_by_country(survey, reference)

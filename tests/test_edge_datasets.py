@@ -22,13 +22,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from survivors_perspectives import country_report as cr
-from survivors_perspectives import cross_country, derive, overview, paths, stats_figures
+from survivors_perspectives import paths
+from survivors_perspectives.analyses import cross_country
+from survivors_perspectives.build import derive
+from survivors_perspectives.build.execute import find_error_outputs
 from survivors_perspectives.conversations.schema import load_conversations
 from survivors_perspectives.countries import COUNTRIES, slugify
 from survivors_perspectives.disclosure import audit, ledger
-from survivors_perspectives.execute import find_error_outputs
-from survivors_perspectives.reference import load_reference
+from survivors_perspectives.pages import country_chapter as cr
+from survivors_perspectives.pages import overview, stats_figures
+from survivors_perspectives.published.reference import load_reference
 from survivors_perspectives.survey import load_survey
 from survivors_perspectives.survey.schema import COLUMNS
 from survivors_perspectives.validate import MIN_COUNTRY_RESPONDENTS, validate_inputs
@@ -190,7 +193,7 @@ def edge_file(shipped, tmp_path_factory):
 def test_the_notebooks_run_on_a_file_at_every_edge(
     notebook, parameters, shown, edge_file, tmp_path
 ):
-    from survivors_perspectives.execute import execute_notebook
+    from survivors_perspectives.build.execute import execute_notebook
 
     output = tmp_path / Path(notebook).name
     parameters = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from survivors_perspectives import environment
+from survivors_perspectives.build import environment
 
 
 def test_three_files_agree():

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from notebook_fixtures import write_notebook
 
-from survivors_perspectives.execute import (
+from survivors_perspectives.build.execute import (
     NotebookExecutionError,
     execute_notebook,
     find_error_outputs,

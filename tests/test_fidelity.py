@@ -7,7 +7,8 @@ import sys
 import pandas as pd
 import pytest
 
-from survivors_perspectives import fidelity, paths
+from survivors_perspectives import paths
+from survivors_perspectives.analyses import fidelity
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ def test_each_figure_and_table_carries_its_provenance_line(built_html):
         assert len(lines) == len(outputs), f"{country}: {len(lines)} lines, {len(outputs)} outputs"
         for line in lines:
             function = line["data-function"]
-            assert function.startswith("survivors_perspectives.country_report."), function
+            assert function.startswith("survivors_perspectives.pages.country_chapter."), function
             files = line["data-files"].split()
             hashes = line["data-sha256"].split()
             assert len(files) == len(hashes) >= 1

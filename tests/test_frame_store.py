@@ -154,8 +154,10 @@ def test_chapter_modules_do_not_import_pandera():
     # pandera is needed only to validate; a notebook reading a stored frame skips 0.3 s.
     code = (
         "import sys\n"
-        "import survivors_perspectives.country_report, survivors_perspectives.overview\n"
-        "import survivors_perspectives.course, survivors_perspectives.cross_country\n"
+        "import survivors_perspectives.pages.country_chapter\n"
+        "import survivors_perspectives.pages.overview\n"
+        "import survivors_perspectives.pages.course\n"
+        "import survivors_perspectives.analyses.cross_country\n"
         "import survivors_perspectives.conversations.country\n"
         "print('pandera' in sys.modules)\n"
     )

@@ -16,10 +16,11 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from survivors_perspectives import install, paths
+from survivors_perspectives import paths
+from survivors_perspectives.build import install
 
 ROOT = paths.ROOT
-INSTALL = ROOT / "src" / "survivors_perspectives" / "install.py"
+INSTALL = ROOT / "src" / "survivors_perspectives" / "build" / "install.py"
 LOCK = ROOT / "requirements.lock"
 FLOOR = "3.11.2"
 
@@ -384,7 +385,7 @@ def test_nbstripout_keeps_the_committed_cell_ids():
 
 
 def test_every_direct_dependency_declares_the_floor_the_lowest_direct_run_installs():
-    from survivors_perspectives import environment
+    from survivors_perspectives.build import environment
 
     floors = environment.floors()
     assert set(floors) == set(environment.direct_requirements())

@@ -12,15 +12,17 @@ SRC = paths.ROOT / "src" / "survivors_perspectives"
 
 def test_from_import_of_a_module_and_of_a_name():
     code = (
-        "from survivors_perspectives import audit, paths\n"
-        "from survivors_perspectives.reference import load_reference\n"
+        "from survivors_perspectives import paths\n"
+        "from survivors_perspectives.analyses import audit\n"
+        "from survivors_perspectives.published.reference import load_reference\n"
         "import pandas as pd\n"
     )
     assert notebook_deps.imported_modules(code) == {
         "survivors_perspectives",
-        "survivors_perspectives.audit",
+        "survivors_perspectives.analyses",
+        "survivors_perspectives.analyses.audit",
         "survivors_perspectives.paths",
-        "survivors_perspectives.reference",
+        "survivors_perspectives.published.reference",
     }
 
 
@@ -38,7 +40,7 @@ def test_closure_includes_parents_and_transitive_imports():
     assert SRC / "survey" / "__init__.py" in files
     assert SRC / "survey" / "schema.py" in files
     assert SRC / "countries.py" in files  # imported by survey/schema.py
-    assert SRC / "audit.py" not in files
+    assert SRC / "analyses" / "audit.py" not in files
 
 
 def test_a_notebook_gets_its_modules_and_the_runner(tmp_path):
@@ -48,7 +50,7 @@ def test_a_notebook_gets_its_modules_and_the_runner(tmp_path):
     assert notebook_deps.notebook_modules(nb) == {
         "survivors_perspectives",
         "survivors_perspectives.countries",
-        "survivors_perspectives.execute",
+        "survivors_perspectives.build.execute",
     }
 
 
@@ -67,9 +69,9 @@ def test_only_notebooks_that_read_derived_tables_depend_on_them(tmp_path):
 def test_include_file_for_the_real_notebooks():
     text = notebook_deps.makefile_include("book", ["data/derived/audit.csv"])
     rules = dict(line.split(": ", 1) for line in text.splitlines() if line.startswith("book/"))
-    assert "src/survivors_perspectives/audit.py" in rules["book/chapters/audit.ipynb"]
+    assert "src/survivors_perspectives/analyses/audit.py" in rules["book/chapters/audit.ipynb"]
     assert "data/derived/audit.csv" in rules["book/chapters/replication.ipynb"]
     assert "data/derived/audit.csv" not in rules["book/chapters/overview.ipynb"]
     country = next(line for line in text.splitlines() if line.startswith("COUNTRY_DEPS := "))
-    assert "src/survivors_perspectives/country_report.py" in country
-    assert "src/survivors_perspectives/audit.py" not in country
+    assert "src/survivors_perspectives/pages/country_chapter.py" in country
+    assert "src/survivors_perspectives/analyses/audit.py" not in country

@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from survivors_perspectives import country_report as cr
 from survivors_perspectives.disclosure import audit, ledger, plan
-from survivors_perspectives.measures import MEASURES
+from survivors_perspectives.pages import country_chapter as cr
+from survivors_perspectives.survey.measures import MEASURES
 
 EDUCATION = "table 'Profile of respondents in {}: Education'"
 
@@ -277,7 +277,7 @@ def test_the_partner_rule_hides_the_cheapest_rectangle():
     """G1 hides its 2 in A with its 10 in B; A's whole-study 16 minus G2's 6 and G3's 8
     gives the 2 back. Rectangles through (A, G1): G2's A and B (2 new cells, 13 people),
     G3's A and B (2 new, 17 people), or three new cells through C: the first is hidden."""
-    from survivors_perspectives import tables
+    from survivors_perspectives.pages import tables
 
     counts = pd.DataFrame(
         {"G1": [2, 10, 20], "G2": [6, 7, 30], "G3": [8, 9, 40]}, index=["A", "B", "C"]

@@ -6,8 +6,9 @@ import re
 import pandas as pd
 import pytest
 
-from survivors_perspectives import paths, plots
+from survivors_perspectives import paths
 from survivors_perspectives.countries import COUNTRIES
+from survivors_perspectives.pages import plots
 
 
 def test_palette_is_fixed_per_country_and_distinct():
@@ -71,10 +72,10 @@ def test_overflow_check_sees_a_label_outside_the_canvas():
 def test_every_chapter_figure_fits_its_canvas():
     # PNGs are saved without a tight bounding box, so a label drawn past the edge would be
     # cut off; constrained layout must keep each one inside.
-    from survivors_perspectives import country_report as cr
-    from survivors_perspectives import overview
     from survivors_perspectives.conversations.schema import load_conversations
-    from survivors_perspectives.reference import load_reference
+    from survivors_perspectives.pages import country_chapter as cr
+    from survivors_perspectives.pages import overview
+    from survivors_perspectives.published.reference import load_reference
     from survivors_perspectives.survey import load_survey
 
     survey, reference = load_survey(paths.SURVEY), load_reference()
@@ -342,12 +343,13 @@ def _robustness_tables(recomputed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
 
 def _every_figure() -> dict[str, plots.Figure]:
     """Each kind of figure in the book, drawn from the shipped data as its chapter draws it."""
-    from survivors_perspectives import country_report as cr
-    from survivors_perspectives import cross_country, overview, stats_figures
+    from survivors_perspectives.analyses import cross_country
     from survivors_perspectives.conversations import plots as conversation_plots
     from survivors_perspectives.conversations import recommendations, schema
     from survivors_perspectives.conversations import tables as conversation_tables
-    from survivors_perspectives.reference import load_reference
+    from survivors_perspectives.pages import country_chapter as cr
+    from survivors_perspectives.pages import overview, stats_figures
+    from survivors_perspectives.published.reference import load_reference
     from survivors_perspectives.survey import load_survey
 
     survey, reference = load_survey(paths.SURVEY), load_reference()

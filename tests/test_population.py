@@ -13,12 +13,13 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from survivors_perspectives import paths, plausibility
+from survivors_perspectives import paths
+from survivors_perspectives.analyses import plausibility
+from survivors_perspectives.analyses.fidelity import compare
 from survivors_perspectives.conversations import synth as conversations_synth
 from survivors_perspectives.conversations.assumptions import GroupFact
 from survivors_perspectives.conversations.schema import load_conversations
-from survivors_perspectives.fidelity import compare
-from survivors_perspectives.reference import load_reference
+from survivors_perspectives.published.reference import load_reference
 from survivors_perspectives.synth import spec as spec_module
 from survivors_perspectives.synth.__main__ import main as synth_main
 from survivors_perspectives.synth.generate import build_plan, generate

@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from survivors_perspectives import audit, cross_country, fidelity, paths, printed_values, robustness
+from survivors_perspectives import paths
+from survivors_perspectives.analyses import audit, cross_country, fidelity, robustness
+from survivors_perspectives.published import printed_values
+from survivors_perspectives.published.significance_tests import PUBLISHED_TESTS, PublishedTest
 from survivors_perspectives.survey.load import load_survey
-from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS, PublishedTest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "survivors_perspectives"
 
@@ -28,15 +30,15 @@ def _definitions(pattern: str) -> list[str]:
 @pytest.mark.parametrize(
     ("pattern", "homes"),
     [
-        (r"^ALPHA\s*[:=]", ["printed_values.py"]),
-        (r"^\s*(?:def\s+)?p_from_statistic\b\s*[(=:]", ["printed_values.py"]),
-        (r"^\s*def\s+parse_p\b", ["printed_values.py"]),
-        (r"^\s*def\s+parse_df\b", ["printed_values.py"]),
-        (r"^\s*def\s+_?published_significant\b", ["printed_values.py"]),
-        (r"^\s*APPROXIMATE_TOLERANCE\s*[:=]", ["printed_values.py"]),
-        (r"^\s*APPROXIMATE_HALF_WIDTH\s*[:=]", ["printed_values.py"]),
-        (r"^\s*STATISTIC_TOLERANCE\s*[:=]", ["printed_values.py"]),
-        (r"^\s*PERCENT_TOLERANCE\s*[:=]", ["printed_values.py"]),
+        (r"^ALPHA\s*[:=]", ["published/printed_values.py"]),
+        (r"^\s*(?:def\s+)?p_from_statistic\b\s*[(=:]", ["published/printed_values.py"]),
+        (r"^\s*def\s+parse_p\b", ["published/printed_values.py"]),
+        (r"^\s*def\s+parse_df\b", ["published/printed_values.py"]),
+        (r"^\s*def\s+_?published_significant\b", ["published/printed_values.py"]),
+        (r"^\s*APPROXIMATE_TOLERANCE\s*[:=]", ["published/printed_values.py"]),
+        (r"^\s*APPROXIMATE_HALF_WIDTH\s*[:=]", ["published/printed_values.py"]),
+        (r"^\s*STATISTIC_TOLERANCE\s*[:=]", ["published/printed_values.py"]),
+        (r"^\s*PERCENT_TOLERANCE\s*[:=]", ["published/printed_values.py"]),
         (r"^\s*CLOSE\s*=", []),
         (r"^_(P|DF)_PATTERN\s*=", []),
     ],
@@ -186,9 +188,9 @@ def test_less_than_alpha_is_significant_in_the_replication_table(reference):
 
 def test_no_module_decides_approximate_figures_by_itself():
     assert set(_definitions(r"startswith\(\s*\(?\"(approximate|lower bound)")) == {
-        "printed_values.py"
+        "published/printed_values.py"
     }
-    assert _definitions(r"about\|around\|roughly") == ["printed_values.py"]
+    assert _definitions(r"about\|around\|roughly") == ["published/printed_values.py"]
 
 
 @pytest.mark.parametrize(

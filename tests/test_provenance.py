@@ -10,9 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 from notebook_fixtures import write_notebook
 
-from survivors_perspectives import paths, provenance, stats, tables
-from survivors_perspectives.reference import load_reference
-from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS
+from survivors_perspectives import paths, stats
+from survivors_perspectives.pages import provenance, tables
+from survivors_perspectives.published.reference import load_reference
+from survivors_perspectives.published.significance_tests import PUBLISHED_TESTS
 
 
 @pytest.fixture
@@ -54,10 +55,12 @@ def test_line_uses_path_relative_to_repository_root():
 def test_line_html_carries_the_facts_as_attributes(data_file, tmp_path):
     other = tmp_path / "reference.csv"
     other.write_text("id\nx.y\n", encoding="utf-8")
-    html = provenance.line("survivors_perspectives.tables.count_table", data_file, other).html()
+    html = provenance.line(
+        "survivors_perspectives.pages.tables.count_table", data_file, other
+    ).html()
     tag = BeautifulSoup(html, "html.parser").find("p")
     assert tag["class"] == [provenance.CSS_CLASS]
-    assert tag["data-function"] == "survivors_perspectives.tables.count_table"
+    assert tag["data-function"] == "survivors_perspectives.pages.tables.count_table"
     assert tag["data-sha256"].split() == [_sha(data_file), _sha(other)]
     assert tag["data-files"].split() == [
         data_file.resolve().as_posix(),
@@ -113,7 +116,7 @@ def test_attach_keeps_a_package_table_and_its_suppression(data_file):
 
 
 def test_attach_captions_and_numbers_a_frame_and_a_figure(data_file):
-    from survivors_perspectives import plots
+    from survivors_perspectives.pages import plots
 
     numbering = plots.Numbering()
     numbering.next_table()  # a table earlier in the chapter
@@ -138,7 +141,7 @@ def test_attach_captions_and_numbers_a_frame_and_a_figure(data_file):
 
 
 def test_attach_will_not_number_a_frame_without_a_caption(data_file):
-    from survivors_perspectives import plots
+    from survivors_perspectives.pages import plots
 
     with pytest.raises(provenance.ProvenanceError, match=r"cannot number a DataFrame.*caption="):
         provenance.attach(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from survivors_perspectives import fidelity, paths
-from survivors_perspectives.published_conflicts import (
+from survivors_perspectives import paths
+from survivors_perspectives.analyses import fidelity
+from survivors_perspectives.published.conflicts import (
     ConflictReadError,
     published_conflicts,
     service_offered_by_org_type,

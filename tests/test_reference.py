@@ -10,7 +10,7 @@ from scipy import stats
 
 from survivors_perspectives import paths
 from survivors_perspectives.countries import COUNTRIES
-from survivors_perspectives.reference import (
+from survivors_perspectives.published.reference import (
     REFERENCE_COLUMNS,
     TOPICS,
     ReferenceTableError,

@@ -8,14 +8,17 @@ import re
 import pandas as pd
 import pytest
 
-from survivors_perspectives import auditor_tables, measures, paths, replication
+from survivors_perspectives import paths
+from survivors_perspectives.analyses import replication
 from survivors_perspectives.conversations import measures as conversation_measures
 from survivors_perspectives.conversations.schema import load_conversations
-from survivors_perspectives.reference import load_reference
+from survivors_perspectives.pages import auditor_tables
+from survivors_perspectives.published.reference import load_reference
+from survivors_perspectives.survey import measures
 from survivors_perspectives.survey.load import load_survey
 
 SRC = paths.ROOT / "src" / "survivors_perspectives"
-SURVEY_REGISTRY = SRC / "measures.py"
+SURVEY_REGISTRY = SRC / "survey" / "measures.py"
 CONVERSATION_REGISTRY = SRC / "conversations" / "measures.py"
 
 
@@ -137,7 +140,7 @@ def test_how_computed_says_it_in_the_code_s_words(ref_id, text):
 
 
 def test_profile_gender_test_description_follows_its_design():
-    from survivors_perspectives.survey.published_tests import TESTS_BY_ID
+    from survivors_perspectives.published.significance_tests import TESTS_BY_ID
 
     test = TESTS_BY_ID["profile.gender.by_country.chi2"]
     assert f"{test.row} by {test.col}" in replication.how_computed(test.id)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from survivors_perspectives import derive, paths, replication
+from survivors_perspectives import paths
+from survivors_perspectives.analyses import replication
+from survivors_perspectives.analyses.fidelity import compare
+from survivors_perspectives.build import derive
 from survivors_perspectives.conversations.schema import load_conversations
-from survivors_perspectives.fidelity import compare
-from survivors_perspectives.reference import load_reference
+from survivors_perspectives.published.reference import load_reference
 from survivors_perspectives.synth import generate
 
 
@@ -92,7 +94,7 @@ def test_summary_counts_add_up(table):
 
 
 def test_a_compare_without_the_expected_columns_is_named(monkeypatch, inputs):
-    import survivors_perspectives.fidelity as fidelity
+    import survivors_perspectives.analyses.fidelity as fidelity
 
     monkeypatch.setattr(fidelity, "compare", lambda *a: pd.DataFrame({"id": ["x"]}))
     with pytest.raises(KeyError, match=r"expected columns \['published', 'reproduced', 'status'\]"):

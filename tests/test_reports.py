@@ -16,9 +16,11 @@ from bs4 import BeautifulSoup
 from nbformat import v4
 from notebook_fixtures import KERNELSPEC
 
-from survivors_perspectives import country_report, paths, reports
+from survivors_perspectives import paths
+from survivors_perspectives.build import reports
+from survivors_perspectives.build.execute import execute_notebook
 from survivors_perspectives.countries import countries_in_csv, slugify
-from survivors_perspectives.execute import execute_notebook
+from survivors_perspectives.pages import country_chapter
 
 COUNTRIES = ("Peru", "Bosnia and Herzegovina")
 LABEL = "synthetic data"
@@ -44,7 +46,7 @@ def _template(path: Path) -> Path:
             "# CODE-INPUT-MARKER imports\n"
             "import matplotlib.pyplot as plt\nimport pandas as pd\n"
             "from IPython.display import Markdown, display\nfrom myst_nb import glue\n"
-            "from survivors_perspectives import plots, tables",
+            "from survivors_perspectives.pages import plots, tables",
             metadata={"tags": ["remove-cell"]},
         ),
         v4.new_markdown_cell(
@@ -633,7 +635,7 @@ def test_a_missing_glue_key_is_named(tmp_path):
 
 def test_report_link_points_from_the_chapter_to_the_report():
     link = BeautifulSoup(
-        country_report.report_link("Bosnia and Herzegovina")._repr_html_(), "html.parser"
+        country_chapter.report_link("Bosnia and Herzegovina")._repr_html_(), "html.parser"
     )
     href = link.find("a")["href"]
     chapter = paths.BOOK_HTML / "countries" / "bosnia-and-herzegovina.html"

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from survivors_perspectives import paths, robustness, stats
+from survivors_perspectives import paths, stats
+from survivors_perspectives.analyses import robustness
 
 SPECS = [{"id": "fake.answer.by_country.chi2"}, {"id": "fake.score.by_country.anova"}]
 
@@ -176,14 +177,25 @@ def test_cache_key_covers_every_module_a_replicate_imports():
     files = {paths.relative_to_root(f) for f in robustness.default_source_files()}
     package = "src/survivors_perspectives/"
     # modules the generator and the tests import, which a hand-typed list left out
-    for module in ("countries.py", "printed_values.py", "published_conflicts.py", "reference.py"):
+    for module in (
+        "countries.py",
+        "published/printed_values.py",
+        "published/conflicts.py",
+        "published/reference.py",
+    ):
         assert package + module in files
-    for module in ("synth/generate.py", "synth/allocate.py", "survey/published_tests.py"):
+    for module in ("synth/generate.py", "synth/allocate.py", "published/significance_tests.py"):
         assert package + module in files
-    assert package + "derive.py" in files
+    assert package + "build/derive.py" in files
     # modules no replicate runs through (derive's imports reach the page kit through the
     # plausibility table's tables import: over-inclusion, which only costs a rerun)
-    for module in ("build_book.py", "reports.py", "course.py", "overview.py", "execute.py"):
+    for module in (
+        "build/build_book.py",
+        "build/reports.py",
+        "pages/course.py",
+        "pages/overview.py",
+        "build/execute.py",
+    ):
         assert package + module not in files
 
 
@@ -211,7 +223,7 @@ def test_progress_bar_goes_to_stderr(capsys):
 
 
 def test_robustness_sentence_names_the_widest_spread_and_the_fixed_tests():
-    from survivors_perspectives import prose
+    from survivors_perspectives.pages import prose
 
     summary = pd.DataFrame(
         {

@@ -16,9 +16,9 @@ import re
 import pandas as pd
 import pytest
 
-from survivors_perspectives import country_report as cr
-from survivors_perspectives import overview, prose, sentences
 from survivors_perspectives.disclosure import policy
+from survivors_perspectives.pages import country_chapter as cr
+from survivors_perspectives.pages import overview, prose, sentences
 from survivors_perspectives.survey.schema import ASKED_IF, COLUMNS
 from survivors_perspectives.validate import MIN_COUNTRY_RESPONDENTS
 
@@ -344,8 +344,9 @@ def _cells_read_as_labels(table: pd.DataFrame) -> list[str]:
 
 
 def test_course_structure_tables_show_labels_and_keep_ids_in_their_own_column():
-    from survivors_perspectives import course, paths, synth
-    from survivors_perspectives.reference import load_reference
+    from survivors_perspectives import paths, synth
+    from survivors_perspectives.pages import course
+    from survivors_perspectives.published.reference import load_reference
     from survivors_perspectives.survey import load_survey
 
     spec = synth.build_spec(load_reference())
@@ -406,7 +407,7 @@ def test_conversation_paragraphs_read_well(conversations_frame, edge_case):
 
 
 def test_audit_chapter_text_reads_well(reference):
-    from survivors_perspectives import audit
+    from survivors_perspectives.analyses import audit
 
     findings = audit.audit(reference)
     text = prose.audit_summary(findings, audit.checks_run(reference))

@@ -13,9 +13,10 @@ import re
 import pandas as pd
 import pytest
 
-from survivors_perspectives import country_report as cr
-from survivors_perspectives import paths, prose, sentences
+from survivors_perspectives import paths
 from survivors_perspectives.conversations import narrative, schema
+from survivors_perspectives.pages import country_chapter as cr
+from survivors_perspectives.pages import prose, sentences
 
 NAN = float("nan")
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from survivors_perspectives import binder, notebook_inputs, paths
+from survivors_perspectives import notebook_inputs, paths
+from survivors_perspectives.build import binder
 
 ROOT = paths.ROOT
 NOTEBOOKS = sorted(paths.NOTEBOOKS.rglob("*.ipynb"))
@@ -73,7 +74,7 @@ def test_resolve_makes_missing_derived_tables_once(tmp_path, monkeypatch):
     )
     assert (survey, conversations, out) == (paths.SURVEY, paths.CONVERSATIONS, derived)
     assert len(calls) == 1
-    assert calls[0][1:3] == ["-m", "survivors_perspectives.derive"]
+    assert calls[0][1:3] == ["-m", "survivors_perspectives.build.derive"]
     assert calls[0][calls[0].index("--survey") + 1] == str(paths.SURVEY)
     notebook_inputs.resolve(survey, conversations, derived)
     assert len(calls) == 1  # all there now: nothing made again
@@ -131,7 +132,7 @@ def test_binder_installs_the_lock_registers_the_kernel_and_makes_the_tables():
     assert os.access(post_build, os.X_OK)
     text = post_build.read_text()
     assert "ipykernel install --user --name survivors-perspectives" in text
-    assert "python -m survivors_perspectives.derive" in text
+    assert "python -m survivors_perspectives.build.derive" in text
     assert text.splitlines()[0] == "#!/bin/bash" and "set -euo pipefail" in text
 
 

@@ -14,10 +14,10 @@ import pytest
 from scipy import stats as sps
 
 from survivors_perspectives import paths
-from survivors_perspectives.printed_values import published_significant
-from survivors_perspectives.reference import load_reference
+from survivors_perspectives.published.printed_values import published_significant
+from survivors_perspectives.published.reference import load_reference
+from survivors_perspectives.published.significance_tests import PUBLISHED_TESTS, frame_for_test
 from survivors_perspectives.survey.load import validate_survey
-from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS, frame_for_test
 from survivors_perspectives.synth.__main__ import main as synth_main
 from survivors_perspectives.synth.generate import DEFAULT_SEED, build_plan, generate, plan_for
 from survivors_perspectives.synth.spec import SpecError, build_spec, check_spec, count_for_pct
@@ -133,13 +133,13 @@ def test_skip_logic_holds(survey):
 
 @pytest.fixture(scope="module")
 def fidelity_rows(reference, survey):
-    from survivors_perspectives.fidelity import compare
+    from survivors_perspectives.analyses.fidelity import compare
 
     return compare(reference, survey).set_index("id")
 
 
 def _survey_ids() -> list[str]:
-    from survivors_perspectives.measures import MEASURES
+    from survivors_perspectives.survey.measures import MEASURES
 
     ref = load_reference()
     return [i for i in ref["id"] if i in MEASURES]

@@ -5,7 +5,7 @@ import re
 import pandas as pd
 import pytest
 
-from survivors_perspectives import tables
+from survivors_perspectives.pages import tables
 
 
 def _counts():

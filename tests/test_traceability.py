@@ -24,8 +24,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from survivors_perspectives import audit, measures, paths, replication
+from survivors_perspectives import paths
+from survivors_perspectives.analyses import audit, replication
 from survivors_perspectives.conversations import measures as conversation_measures
+from survivors_perspectives.survey import measures
 
 SRC = paths.ROOT / "src"
 PACKAGE = "survivors_perspectives"
@@ -33,11 +35,11 @@ MAX_STEPS = 3
 
 #: One page of each chapter kind, with the "Made by" functions it must show at least.
 PAGES = {
-    "country chapter": ("countries/albania.html", "country_report.respondents"),
-    "cross-country": ("chapters/cross_country.html", "cross_country.recompute_published"),
-    "replication": ("chapters/replication.html", "replication.replication_table"),
-    "audit": ("chapters/audit.html", "audit.audit"),
-    "course": ("course/tests_and_effect_sizes.html", "course.observed_expected"),
+    "country chapter": ("countries/albania.html", "pages.country_chapter.respondents"),
+    "cross-country": ("chapters/cross_country.html", "analyses.cross_country.recompute_published"),
+    "replication": ("chapters/replication.html", "analyses.replication.replication_table"),
+    "audit": ("chapters/audit.html", "analyses.audit.audit"),
+    "course": ("course/tests_and_effect_sizes.html", "pages.course.observed_expected"),
 }
 
 
@@ -87,14 +89,14 @@ def resolve_figure_id(ref_id: str) -> list:
     """Steps from a reference id shown on a page to the code computing that figure."""
     hits = _grep(f'"{ref_id}":')
     registries = {
-        SRC / PACKAGE / "measures.py",
+        SRC / PACKAGE / "survey" / "measures.py",
         SRC / PACKAGE / "conversations" / "measures.py",
     }
     hits = [h for h in hits if h[0] in registries]
     assert len(hits) == 1, (ref_id, hits)
     path, number, line = hits[0]
     named = re.match(r'^\s*"[^"]+": ([A-Za-z_]+)\(', line).group(1)
-    module = measures if path.name == "measures.py" and path.parent.name == PACKAGE else None
+    module = measures if path.name == "measures.py" and path.parent.name == "survey" else None
     if module is measures:
         target = getattr(measures, named)
         assert isinstance(measures.MEASURES[ref_id], target)
@@ -108,7 +110,7 @@ def resolve_figure_id(ref_id: str) -> list:
 def resolve_finding_id(finding_id: str) -> list:
     """Steps from an audit finding's id to the function that finds it."""
     declared = {check.id: check for check in audit.CROSS_CHECKS}
-    audit_file = SRC / PACKAGE / "audit.py"
+    audit_file = SRC / PACKAGE / "analyses" / "audit.py"
     if finding_id in declared:
         hits = [h for h in _grep(f'"{finding_id}"') if h[0] == audit_file]
         assert len(hits) == 1, hits
@@ -208,7 +210,7 @@ def test_every_audit_finding_reaches_the_check_that_found_it(built_html):
 
 def test_the_resolvers_refuse_what_points_nowhere():
     with pytest.raises(AttributeError):
-        _import("survivors_perspectives.measures.no_such_function")
+        _import("survivors_perspectives.survey.measures.no_such_function")
     with pytest.raises(AssertionError):
         resolve_figure_id("no.such.figure")
     assert not _is_package_function(len)

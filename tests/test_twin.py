@@ -22,7 +22,7 @@ import pytest
 from survivors_perspectives import paths
 from survivors_perspectives.conversations import synth as conversations_synth
 from survivors_perspectives.conversations.schema import load_conversations
-from survivors_perspectives.plots import Numbering
+from survivors_perspectives.pages.plots import Numbering
 from survivors_perspectives.survey import load_survey
 from survivors_perspectives.survey.load import validate_survey
 from survivors_perspectives.synth.write import to_text

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from survivors_perspectives import paths
-from survivors_perspectives.build_inputs import GIVEN_SURVEY, resolve
+from survivors_perspectives.build.build_inputs import GIVEN_SURVEY, resolve
 from survivors_perspectives.validate import MIN_COUNTRY_RESPONDENTS, main, validate_inputs
 
 

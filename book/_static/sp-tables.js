@@ -1,6 +1,6 @@
 /* Sortable and filterable tables, offline: no library, no network.
  *
- * A table rendered by survivors_perspectives.auditor_tables carries the class "sp-sortable".
+ * A table rendered by survivors_perspectives.pages.auditor_tables carries the class "sp-sortable".
  * Each gets a labelled filter box above it (rows whose text, or hidden id, contains every
  * word typed stay visible) and header buttons that sort by that column, numbers as numbers
  * ("<0.001", "58%", "1,204" and "–" understood), with aria-sort telling screen readers

@@ -24,7 +24,7 @@ from survivors_perspectives import paths
 PACKAGE = "survivors_perspectives"
 SRC = paths.ROOT / "src"
 #: Every executed notebook also depends on the runner that made it.
-RUNNER = ("survivors_perspectives.execute",)
+RUNNER = ("survivors_perspectives.build.execute",)
 
 
 def module_file(name: str) -> Path | None:
@@ -144,9 +144,9 @@ def makefile_include(
         if reads_derived(notebook):
             deps = " ".join([deps, *derived])
         lines.append(f"{target}: {deps}")
-    lines.append(f"DERIVE_DEPS := {_relative(module_closure([f'{PACKAGE}.derive']))}")
-    lines.append(f"REPORT_DEPS := {_relative(module_closure([f'{PACKAGE}.reports']))}")
-    lines.append(f"BOOK_BUILD_DEPS := {_relative(module_closure([f'{PACKAGE}.build_book']))}")
+    lines.append(f"DERIVE_DEPS := {_relative(module_closure([f'{PACKAGE}.build.derive']))}")
+    lines.append(f"REPORT_DEPS := {_relative(module_closure([f'{PACKAGE}.build.reports']))}")
+    lines.append(f"BOOK_BUILD_DEPS := {_relative(module_closure([f'{PACKAGE}.build.build_book']))}")
     return "\n".join(lines) + "\n"
 
 

@@ -52,7 +52,7 @@ def ensure_derived(survey: Path, conversations: Path, derived_dir: Path) -> None
                 "(once; about a minute)",
                 file=sys.stderr,
             )
-            command = [sys.executable, "-m", "survivors_perspectives.derive", "--no-progress"]
+            command = [sys.executable, "-m", "survivors_perspectives.build.derive", "--no-progress"]
             command += ["--survey", str(survey), "--conversations", str(conversations)]
             command += ["--out", str(derived_dir)]
             result = subprocess.run(command, cwd=paths.ROOT, capture_output=True, text=True)

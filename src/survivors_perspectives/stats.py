@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import special
 from scipy import stats as sps
 
-from survivors_perspectives.printed_values import significant
+from survivors_perspectives.published.printed_values import significant
 
 #: Below this expected count the chi-square approximation is doubtful (Cochran's rule).
 MIN_EXPECTED = 5.0

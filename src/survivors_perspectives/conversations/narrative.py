@@ -12,7 +12,7 @@ from survivors_perspectives.conversations import schema
 from survivors_perspectives.conversations.disclosed import is_published, shown_count, shown_size
 from survivors_perspectives.conversations.tables import published_theme_cells
 from survivors_perspectives.disclosure.policy import FEW, SUPPRESSED, WITHHELD
-from survivors_perspectives.sentences import join, plural
+from survivors_perspectives.pages.sentences import join, plural
 
 _WORDS = {
     0: "none",

@@ -13,7 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Rectangle
 
 from survivors_perspectives.disclosure.policy import SUPPRESSED, WITHHELD, is_small
-from survivors_perspectives.plots import (
+from survivors_perspectives.pages.plots import (
     FONT_PT,
     MAX_WIDTH,
     OKABE_ITO,

@@ -15,7 +15,7 @@ import pandas as pd
 import seaborn as sns
 
 from survivors_perspectives import paths
-from survivors_perspectives.plots import FONT_PT, MAX_WIDTH, Figure, new_figure, wrap
+from survivors_perspectives.pages.plots import FONT_PT, MAX_WIDTH, Figure, new_figure, wrap
 
 #: Kinds of evidence, in the order the matrix shows them, with the chapter showing each.
 EVIDENCE_KINDS: dict[str, str] = {

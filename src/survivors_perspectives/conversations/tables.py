@@ -37,7 +37,7 @@ from survivors_perspectives.disclosure.policy import (
     is_small,
 )
 from survivors_perspectives.disclosure.suppression import suppress_counts
-from survivors_perspectives.tables import Table
+from survivors_perspectives.pages.tables import Table
 
 ALL = "All countries"
 

@@ -9,7 +9,7 @@ did not answer, though no number shows it).
 
 Recording happens while a notebook runs. The page kit (``tables.count_table``, the sentence
 helpers, the course and conversation tables) calls :func:`record`; when the build runs the
-notebook (``survivors_perspectives.execute``), the environment variable :data:`ENV` names a
+notebook (``survivors_perspectives.build.execute``), the environment variable :data:`ENV` names a
 file the kernel appends entries to, and the executed notebook carries them in its metadata
 (:data:`METADATA_KEY`), packed by :func:`pack`. A page that is not executed again keeps its
 ledger with it, so :mod:`.audit` always reads the whole book's. Outside a build, entries go

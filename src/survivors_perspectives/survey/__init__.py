@@ -1,7 +1,7 @@
 """The frontline-worker survey: its columns (schema), loader and the report's tests.
 
 ``schema`` holds the column list, allowed answers and questions; ``contract`` the pandera
-schemas built from them; ``load`` reads and validates a CSV; ``published_tests`` lists the
+schemas built from them; ``load`` reads and validates a CSV; ``significance_tests`` lists the
 report's 19 tests as data. ``SurveySchema`` and ``load_survey`` import pandera only when used.
 """
 

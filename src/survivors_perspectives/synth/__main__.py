@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..reference import ReferenceTableError, load_reference
+from ..published.reference import ReferenceTableError, load_reference
 from ..survey.load import SurveyValidationError, validate_survey
 from .generate import DEFAULT_SEED, generate
 from .spec import SpecError, build_spec

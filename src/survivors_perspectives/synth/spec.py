@@ -5,7 +5,7 @@ patterns that give the direction of published differences, the published test st
 the tables are calibrated to, slider targets, and, kept beside them, every assumption with
 its reason and every conflict between published figures with the reason we cannot meet
 both. ``build_spec()`` reads ``data/reference/published_statistics.csv`` (through
-``survivors_perspectives.reference.load_reference``); ``check_spec`` rejects a spec that
+``survivors_perspectives.published.reference.load_reference``); ``check_spec`` rejects a spec that
 cannot be satisfied, naming the target and the conflict, before anything is written.
 
 Counts are at the published scale (413 respondents); ``--scale K`` multiplies them.
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..countries import COUNTRIES, slugify
-from ..published_conflicts import (
+from ..published.conflicts import (
     SERVICES_BY_ORG_TYPE,
     ConflictReadError,
     published_conflicts,
@@ -1212,7 +1212,7 @@ TOPICS = (
 def build_spec(reference: pd.DataFrame | None = None) -> Spec:
     """Build the default spec from the published reference table and our assumptions."""
     if reference is None:
-        from ..reference import load_reference
+        from ..published.reference import load_reference
 
         reference = load_reference()
     pub = _Published(reference)

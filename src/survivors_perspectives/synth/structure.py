@@ -9,7 +9,7 @@ top of the exact published margins:
 
 - ``LogicalRule``: combinations that cannot happen (``experience_within_working_age``) or
   answers that presuppose another (online cases with children need a non-zero online share).
-  They are checked on any dataset by :mod:`survivors_perspectives.plausibility`.
+  They are checked on any dataset by :mod:`survivors_perspectives.analyses.plausibility`.
 - ``JointDependence``: one categorical answer given another, through a joint table raked to
   both margins with structural zeros for the forbidden cells (age band and experience).
 - ``Battery`` and ``Pair``: latent correlations in a Gaussian copula. Every respondent gets

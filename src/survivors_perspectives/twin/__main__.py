@@ -82,7 +82,7 @@ def run(
         return INVALID
 
     from survivors_perspectives.conversations.schema import load_conversations
-    from survivors_perspectives.reference import load_reference
+    from survivors_perspectives.published.reference import load_reference
     from survivors_perspectives.survey import load_survey
 
     from .assess import assess

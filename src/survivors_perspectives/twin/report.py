@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown
 
-from survivors_perspectives import auditor_tables, provenance
-from survivors_perspectives.auditor_tables import AuditorTable
-from survivors_perspectives.plots import Numbering
-from survivors_perspectives.provenance import Sourced
+from survivors_perspectives.pages import auditor_tables, provenance
+from survivors_perspectives.pages.auditor_tables import AuditorTable
+from survivors_perspectives.pages.plots import Numbering
+from survivors_perspectives.pages.provenance import Sourced
 
 from . import conversations_release, gate
 from .gate import THRESHOLDS

@@ -28,14 +28,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from survivors_perspectives import fidelity
-from survivors_perspectives.cross_country import recompute_published
-from survivors_perspectives.printed_values import (
+from survivors_perspectives.analyses import fidelity
+from survivors_perspectives.analyses.cross_country import recompute_published
+from survivors_perspectives.published.printed_values import (
     APPROXIMATE_TOLERANCE,
     p_from_statistic,
     significant,
 )
-from survivors_perspectives.survey.published_tests import TESTS_BY_ID
+from survivors_perspectives.published.significance_tests import TESTS_BY_ID
 
 from .units import UNITS, encode_unit
 

@@ -454,13 +454,13 @@ def frame_table(output: object, *, caption: str, note: str = "") -> Table:
 
     For frames a chapter or lesson shows as they are: values that are not counts of people
     to suppress (or already suppressed). Numbers are shown as the auditors' tables show them
-    (integers as integers, no ``nan``: :func:`survivors_perspectives.auditor_tables.format_auto`),
-    with as many decimals in a column of decimals as its longest value needs; text is kept
-    whole.
+    (integers as integers, no ``nan``:
+    :func:`survivors_perspectives.pages.auditor_tables.format_auto`), with as many decimals in
+    a column of decimals as its longest value needs; text is kept whole.
     """
     from pandas.io.formats.style import Styler
 
-    from survivors_perspectives.auditor_tables import format_auto
+    from survivors_perspectives.pages.auditor_tables import format_auto
 
     frame = output.data if isinstance(output, Styler) else output
     if isinstance(frame, pd.Series):

@@ -10,7 +10,7 @@ failing cell shown.
 
 Usage::
 
-    python -m survivors_perspectives.execute notebooks/country_findings.ipynb \
+    python -m survivors_perspectives.build.execute notebooks/country_findings.ipynb \
         book/countries/albania.ipynb --title Albania -p country Albania
 """
 

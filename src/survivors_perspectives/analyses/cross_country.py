@@ -1,6 +1,6 @@
 """Every published test rerun on a survey frame, with what the report did not show.
 
-For each of the report's tests (``survey.published_tests``) this module recomputes the
+For each of the report's tests (``published.significance_tests``) this module recomputes the
 statistic, df and p beside the published ones, adds the effect size with its confidence
 interval, checks the test's assumptions and runs the alternative test where they fail
 (exact or Monte Carlo p for sparse tables, Welch's ANOVA for unequal variances), adjusts the
@@ -20,14 +20,14 @@ from scipy.stats.contingency import expected_freq
 from survivors_perspectives import stats
 from survivors_perspectives.disclosure import ledger
 from survivors_perspectives.disclosure.policy import WITHHELD, count_allowed
-from survivors_perspectives.printed_values import (
+from survivors_perspectives.published.printed_values import (
     ALPHA,
     CHI2,
     STATISTIC_TOLERANCE,
     published_significant,
     significant,
 )
-from survivors_perspectives.survey.published_tests import (
+from survivors_perspectives.published.significance_tests import (
     PUBLISHED_TESTS,
     PublishedTest,
     frame_for_test,

@@ -14,7 +14,7 @@ follows how the figure was printed:
 
 A figure that contradicts other published figures (``published_conflicts``, read from the
 reference table alone) gets the status ``conflict`` with the reason, not ``off_target``.
-``python -m survivors_perspectives.fidelity`` (also ``sp-fidelity``) prints
+``python -m survivors_perspectives.analyses.fidelity`` (also ``sp-fidelity``) prints
 ``N of M reproduced`` and the misses.
 """
 
@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import measures
-from .printed_values import (
+from survivors_perspectives.published.conflicts import published_conflicts
+from survivors_perspectives.published.printed_values import (
     APPROXIMATE_TOLERANCE,
     PERCENT_TOLERANCE,
     STATISTIC_TOLERANCE,
@@ -39,9 +39,9 @@ from .printed_values import (
     published_significant,
     significant,
 )
-from .published_conflicts import published_conflicts
-from .stats import InsufficientDataError
-from .survey.published_tests import TESTS_BY_ID
+from survivors_perspectives.published.significance_tests import TESTS_BY_ID
+from survivors_perspectives.stats import InsufficientDataError
+from survivors_perspectives.survey import measures
 
 COLUMNS = [
     "id",
@@ -66,7 +66,7 @@ _ORDINAL = {"highest": 1, "second highest": 2, "third highest": 3}
 
 
 def _p_value(test_id: str, statistic: float) -> float:
-    """Return the p of a statistic with the df as we read them (``published_tests``)."""
+    """Return the p of a statistic with the df as we read them (``significance_tests``)."""
     test = TESTS_BY_ID[test_id]
     return p_from_statistic(test.kind, statistic, test.df)
 
@@ -135,7 +135,7 @@ def _judge(row, value: float, frame: pd.DataFrame | None) -> tuple[float, str, s
 
 def _conversation_measures() -> dict:
     try:
-        from .conversations.measures import CONVERSATION_MEASURES
+        from survivors_perspectives.conversations.measures import CONVERSATION_MEASURES
     except ImportError:
         return {}
     return dict(CONVERSATION_MEASURES)
@@ -229,9 +229,9 @@ def summary(result: pd.DataFrame) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Print the fidelity summary of a survey (and conversations) file; exit status 0."""
-    from . import paths
-    from .reference import load_reference
-    from .survey.load import load_survey
+    from survivors_perspectives import paths
+    from survivors_perspectives.published.reference import load_reference
+    from survivors_perspectives.survey.load import load_survey
 
     parser = argparse.ArgumentParser(
         prog="sp-fidelity", description="Compare a dataset with the report's published figures."
@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     conv_path = args.conversations or paths.CONVERSATIONS
     if Path(conv_path).is_file():
         try:
-            from .conversations.schema import load_conversations
+            from survivors_perspectives.conversations.schema import load_conversations
 
             conversations = load_conversations(conv_path)
         except Exception as err:

@@ -333,14 +333,14 @@ def _planned(frame: pd.DataFrame, column: str, by: str, key: Hashable) -> set:
 
     A composition of a profile question by country shows the same cells as the country
     chapters' profile tables; hiding at least what they hide (their study-wide plan,
-    :func:`survivors_perspectives.country_report.profile_plan`) keeps the course from
+    :func:`survivors_perspectives.pages.country_chapter.profile_plan`) keeps the course from
     showing a partner the plan hid so that a whole-study count could not give a count back.
     """
-    from survivors_perspectives import country_report
+    from survivors_perspectives.pages import country_chapter
 
-    if by != "country" or column not in country_report.PROFILE.values():
+    if by != "country" or column not in country_chapter.PROFILE.values():
         return set()
-    hidden = country_report.profile_hidden(frame, str(key), column)
+    hidden = country_chapter.profile_hidden(frame, str(key), column)
     return set(hidden[hidden].index)
 
 
@@ -492,9 +492,9 @@ def chapter_hidden_answers(
     frame: pd.DataFrame, col: str, reference: pd.DataFrame | None = None
 ) -> set:
     """Return the answers to ``col`` that some country's chapter hides (none if not profiled)."""
-    from survivors_perspectives import country_report
+    from survivors_perspectives.pages import country_chapter
 
-    if col == "country" or col not in country_report.PROFILE.values():
+    if col == "country" or col not in country_chapter.PROFILE.values():
         return set()
     hidden = _chapter_hidden(frame, col, reference)
     return {str(c).removesuffix(" (n)") for c in hidden.columns if hidden[c].any()}
@@ -699,7 +699,7 @@ def recoverable_cells(
 
     A line (row or column) whose total is shown and which hides exactly one inner cell gives
     that cell away: total minus the shown cells. This is why
-    :func:`survivors_perspectives.tables.suppress_counts` hides a second cell.
+    :func:`survivors_perspectives.pages.tables.suppress_counts` hides a second cell.
 
     Parameters
     ----------
@@ -900,7 +900,7 @@ def structure_check(frame: pd.DataFrame, spec=None) -> pd.DataFrame:
     answers; ``observed`` the mean Spearman over the item pairs. On synthetic data the two
     agree within sampling error; on the real data the gap measures how wrong the assumption was.
     """
-    from survivors_perspectives import plausibility
+    from survivors_perspectives.analyses import plausibility
 
     structure = spec.structure if spec is not None else None
     table = plausibility.correlations(frame, structure)
@@ -1083,12 +1083,12 @@ def cell_members(frame: pd.DataFrame, row: str, col: str):
 
 def _chapter_hidden(frame: pd.DataFrame, col: str, reference: pd.DataFrame | None) -> pd.DataFrame:
     """Return, per country (rows) and answer (``"<answer> (n)"``), what its chapter hides."""
-    from survivors_perspectives import country_report
+    from survivors_perspectives.pages import country_chapter
 
     return pd.DataFrame(
         {
-            country: country_report.profile_hidden(frame, country, col, reference)
-            for country in country_report.countries_of(frame)
+            country: country_chapter.profile_hidden(frame, country, col, reference)
+            for country in country_chapter.countries_of(frame)
         }
     ).T.rename(columns=lambda answer: f"{answer} (n)")
 
@@ -1107,7 +1107,7 @@ def chapter_crosstab(
     The country chapters' profile tables show the same people; a lesson table that hid
     other partners would give back, beside them, what either hides (issue #14: the
     education lesson did). So each country's line hides exactly the cells its chapter
-    hides (``country_report.profile_hidden``): ``"<5"`` for a count of 1 to 4, ``"–"``
+    hides (``country_chapter.profile_hidden``): ``"<5"`` for a count of 1 to 4, ``"–"``
     for a partner (the chapter may show it as withheld, which reveals no range). The
     study-wide total of each answer is shown only where no cell is hidden: with the
     country totals and the sample's size public, one hidden column total would follow from
@@ -1186,8 +1186,8 @@ def size_withheld(frame: pd.DataFrame, test_id: str, reference: pd.DataFrame | N
     The cross-country chapter's rule (``cross_country.test_size_withheld``): the lesson's
     sentence states the same test's n, so it withholds it where the chapter does.
     """
-    from survivors_perspectives import cross_country
-    from survivors_perspectives.survey.published_tests import TESTS_BY_ID
+    from survivors_perspectives.analyses import cross_country
+    from survivors_perspectives.published.significance_tests import TESTS_BY_ID
 
     return cross_country.test_size_withheld(frame, TESTS_BY_ID[test_id], reference)
 

@@ -4,7 +4,7 @@ Students without a Python installation open the course on Binder: repo2docker bu
 from ``binder/`` (the locked packages, the project's kernel, the derived tables made at build
 time) and JupyterLab opens on the course folder. The link names the repository, so it exists
 only once the compendium has a public address: set ``repository-code`` in ``CITATION.cff``
-(the one place it is kept) and ``python -m survivors_perspectives.binder`` prints it.
+(the one place it is kept) and ``python -m survivors_perspectives.build.binder`` prints it.
 """
 
 from __future__ import annotations

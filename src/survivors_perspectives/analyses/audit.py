@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from survivors_perspectives.countries import COUNTRIES, slugify
-from survivors_perspectives.printed_values import (
+from survivors_perspectives.published.printed_values import (
     APPROXIMATE_HALF_WIDTH,
     STATISTIC_DECIMALS,
     is_inexact,
@@ -39,7 +39,7 @@ from survivors_perspectives.printed_values import (
     published_significant,
     significant,
 )
-from survivors_perspectives.survey.published_tests import TESTS_BY_ID
+from survivors_perspectives.published.significance_tests import TESTS_BY_ID
 
 #: Columns of ``audit.csv``, in order.
 AUDIT_COLUMNS: tuple[str, ...] = (

@@ -21,7 +21,7 @@ import pandas as pd
 
 from survivors_perspectives import paths as _paths
 from survivors_perspectives.countries import COUNTRIES, slugify
-from survivors_perspectives.printed_values import ANOVA, CHI2, parse_df, parse_p
+from survivors_perspectives.published.printed_values import ANOVA, CHI2, parse_df, parse_p
 
 #: Topics a reference row may belong to; test rows take the topic of the figure they test.
 TOPICS: tuple[str, ...] = (

@@ -17,7 +17,7 @@ found, one line says so and the HTML reports are unaffected.
 
 Usage::
 
-    python -m survivors_perspectives.reports --executed-dir book/countries \
+    python -m survivors_perspectives.build.reports --executed-dir book/countries \
         --out book/_build/reports [--data-label "synthetic data"] [--build-date 2026-11-24]
 """
 

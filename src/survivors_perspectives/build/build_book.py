@@ -116,7 +116,7 @@ def _jupyter_book(source: Path, staging: Path, config: Path) -> subprocess.Popen
 
 
 def _export_reports(executed_dir: Path, out: Path) -> None:
-    from survivors_perspectives.reports import ReportError, export_reports
+    from survivors_perspectives.build.reports import ReportError, export_reports
 
     try:
         export_reports(executed_dir, out)

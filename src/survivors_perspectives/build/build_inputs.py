@@ -25,7 +25,7 @@ This module then
 
 Usage (from the Makefile)::
 
-    python -m survivors_perspectives.build_inputs [--timeout SECONDS] -- make GOAL
+    python -m survivors_perspectives.build.build_inputs [--timeout SECONDS] -- make GOAL
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from survivors_perspectives.sentences import capitalise, count_phrase, plural
+from survivors_perspectives.pages.sentences import capitalise, count_phrase, plural
 
 #: Readable names of the audit's kinds of check.
 CHECK_NAMES: dict[str, str] = {

@@ -8,7 +8,7 @@ and for each test we report the share of replicates that reach the published con
 
 The replicates run in parallel with joblib (one task per seed) behind a tqdm progress bar on
 stderr, in worker processes here or, given a Dask scheduler, on a Dask cluster
-(:mod:`survivors_perspectives.cluster`); the rows are sorted by seed, so both give the same
+(:mod:`survivors_perspectives.analyses.cluster`); the rows are sorted by seed, so both give the same
 table. The result is cached: ``robustness.csv`` is written together with
 ``robustness.key``, a hash of everything that can change it: the seeds, the reference table,
 the source of every package module a replicate runs through (found by following the imports
@@ -33,9 +33,10 @@ import pandas as pd
 from joblib import Parallel, delayed
 from tqdm import tqdm  # plain text bar: tqdm.auto warns in a kernel without ipywidgets
 
-from survivors_perspectives import cluster, paths
+from survivors_perspectives import paths
+from survivors_perspectives.analyses import cluster
 from survivors_perspectives.atomic_files import write_atomically
-from survivors_perspectives.printed_values import (
+from survivors_perspectives.published.printed_values import (
     STATISTIC_TOLERANCE,
     published_significant,
     significant,
@@ -49,10 +50,10 @@ FIRST_SEED = 1
 #: generator, the tests recomputed on each replicate, this summary. Everything they import is
 #: followed (``notebook_deps.module_closure``); over-inclusion only costs a rerun.
 KEY_MODULES: tuple[str, ...] = (
-    "survivors_perspectives.derive",
+    "survivors_perspectives.build.derive",
     "survivors_perspectives.synth.generate",
-    "survivors_perspectives.cross_country",
-    "survivors_perspectives.robustness",
+    "survivors_perspectives.analyses.cross_country",
+    "survivors_perspectives.analyses.robustness",
 )
 #: Libraries whose version can change a replicate's numbers (random streams, test statistics).
 KEY_LIBRARIES: tuple[str, ...] = ("numpy", "pandas", "scipy", "joblib")
@@ -290,7 +291,7 @@ def robustness(
     scheduler : str, optional
         Dask scheduler address or ``"local"`` (see :func:`run_replicates`).
     """
-    from survivors_perspectives.reference import reference_paths
+    from survivors_perspectives.published.reference import reference_paths
 
     out_dir = Path(out_dir)
     seeds = seeds_for(n_seeds)
@@ -319,6 +320,6 @@ def load_replicates(out_dir: Path | str = paths.DERIVED) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(
             f"{path}: no robustness replicates yet; run "
-            "`python -m survivors_perspectives.derive` first"
+            "`python -m survivors_perspectives.build.derive` first"
         )
     return pd.read_csv(path, dtype={"df": str})

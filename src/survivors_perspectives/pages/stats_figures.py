@@ -1,6 +1,6 @@
 """Figures for the cross-country tests: effect sizes with intervals, and robustness spreads.
 
-Built on :mod:`survivors_perspectives.plots` (one theme, captions, alt text, deterministic
+Built on :mod:`survivors_perspectives.pages.plots` (one theme, captions, alt text, deterministic
 PNGs). Each function takes a table made by :mod:`cross_country` or :mod:`robustness` and
 returns a :class:`plots.Figure`.
 """
@@ -12,8 +12,8 @@ import pandas as pd
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import MaxNLocator
 
-from survivors_perspectives import plots
-from survivors_perspectives.printed_values import STATISTIC_TOLERANCE, significant
+from survivors_perspectives.pages import plots
+from survivors_perspectives.published.printed_values import STATISTIC_TOLERANCE, significant
 
 #: Characters per line of a test's label (ids break after their dots).
 _LABEL_CHARACTERS = 22

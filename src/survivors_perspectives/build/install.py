@@ -7,7 +7,7 @@ on a connected machine (``make wheelhouse``) and carried in. ``make venv WHEELHO
 then installs from that folder alone (``pip --no-index --find-links --require-hashes``).
 
 This module uses the standard library only and is run as a file by the Python that will
-create ``.venv`` (``python src/survivors_perspectives/install.py check-python``), before
+create ``.venv`` (``python src/survivors_perspectives/build/install.py check-python``), before
 the package or any dependency is installed. Every refusal is one line saying what was found,
 what is needed and what to run, never a traceback from pip.
 

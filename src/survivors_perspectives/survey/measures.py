@@ -30,10 +30,14 @@ from typing import ClassVar
 
 import pandas as pd
 
-from .countries import COUNTRIES
-from .printed_values import CHI2
-from .survey.published_tests import FORM_COLUMNS, TESTS_BY_ID, frame_for_test
-from .survey.schema import ASKED_IF, ASKED_IF_TEXT
+from survivors_perspectives.countries import COUNTRIES
+from survivors_perspectives.published.printed_values import CHI2
+from survivors_perspectives.published.significance_tests import (
+    FORM_COLUMNS,
+    TESTS_BY_ID,
+    frame_for_test,
+)
+from survivors_perspectives.survey.schema import ASKED_IF, ASKED_IF_TEXT
 
 Frame = pd.DataFrame
 
@@ -423,13 +427,13 @@ class Extreme(Measure):
 class TestStatistic(Measure):
     """A published test's statistic (chi-square or F) recomputed with ``stats``.
 
-    The design (columns crossed, who is in the test) is ``survey.published_tests``'s.
+    The design (columns crossed, who is in the test) is ``published.significance_tests``'s.
     """
 
     test_id: str
 
     def _value(self, frame: Frame, country: str | None = None) -> float:
-        from . import stats
+        from survivors_perspectives import stats
 
         test = TESTS_BY_ID[self.test_id]
         data = frame_for_test(test, frame)
@@ -748,7 +752,7 @@ GOVERNMENT_SCENARIOS_AWARENESS = {
     ),
 }
 
-#: The 19 published tests, recomputed (their design: ``survey.published_tests``).
+#: The 19 published tests, recomputed (their design: ``published.significance_tests``).
 PUBLISHED_TEST_STATISTICS = {
     "caseload.any_se.by_country.anova": TestStatistic("caseload.any_se.by_country.anova"),
     "caseload.online_share_of_se.by_country.anova": TestStatistic(

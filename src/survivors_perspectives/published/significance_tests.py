@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..printed_values import ANOVA, CHI2
-from .schema import ASKED_IF
+from survivors_perspectives.published.printed_values import ANOVA, CHI2
+from survivors_perspectives.survey.schema import ASKED_IF
 
 
 @dataclass(frozen=True)

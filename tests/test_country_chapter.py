@@ -10,9 +10,10 @@ import re
 import pandas as pd
 import pytest
 
-from survivors_perspectives import country_report as cr
-from survivors_perspectives import paths, tables
+from survivors_perspectives import paths
 from survivors_perspectives.countries import COUNTRIES, UnknownCountryError
+from survivors_perspectives.pages import country_chapter as cr
+from survivors_perspectives.pages import tables
 
 SPOT = ["Albania", "Mexico", "Moldova", "Bosnia and Herzegovina"]
 
@@ -243,7 +244,7 @@ def test_published_beside_ours_shows_the_country_sample_size(survey, raw):
 def test_published_beside_ours_names_figures_in_words_with_the_id_on_hover(survey):
     from bs4 import BeautifulSoup
 
-    from survivors_perspectives.reference import load_reference
+    from survivors_perspectives.published.reference import load_reference
 
     reference = load_reference().set_index("id")
     section = cr.published_beside_ours(survey, None, "Mexico")
@@ -316,8 +317,8 @@ def test_workers_who_supported_boys_hidden_when_the_rest_is_small(survey):
 
 
 def test_overview_numbers(survey, raw):
-    from survivors_perspectives import overview
-    from survivors_perspectives.reference import load_reference
+    from survivors_perspectives.pages import overview
+    from survivors_perspectives.published.reference import load_reference
 
     sample = overview.sample_by_country(survey)
     for country in COUNTRIES:

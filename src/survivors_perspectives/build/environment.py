@@ -61,7 +61,7 @@ def render_environment(pyproject: Path = PYPROJECT, lock: Path = LOCK) -> str:
     pins = locked_versions(lock)
     lines = [
         "# Generated from pyproject.toml and requirements.lock by",
-        "# `python -m survivors_perspectives.environment --write` (run by `make lock`).",
+        "# `python -m survivors_perspectives.build.environment --write` (run by `make lock`).",
         "# The Makefile installs from requirements.lock; this file is for conda users.",
         "name: survivors-perspectives",
         "channels:",

@@ -34,10 +34,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from .disclosure.policy import SUPPRESSED, is_small
-from .survey.published_tests import PUBLISHED_TESTS
-from .survey.schema import ASKED_IF, COLUMN_BY_NAME, ID_PREFIX
-from .synth.structure import (
+from survivors_perspectives.disclosure.policy import SUPPRESSED, is_small
+from survivors_perspectives.published.significance_tests import PUBLISHED_TESTS
+from survivors_perspectives.survey.schema import ASKED_IF, COLUMN_BY_NAME, ID_PREFIX
+from survivors_perspectives.synth.structure import (
     SLIDERS,
     Structure,
     ascending_levels,
@@ -386,7 +386,7 @@ def seed_headline(frame: pd.DataFrame, structure: Structure | None = None) -> di
 
 
 def _headline_for_seed(seed: int) -> dict[str, float]:
-    from .synth import generate
+    from survivors_perspectives.synth import generate
 
     return {"seed": seed, **seed_headline(generate(seed=seed))}
 
@@ -419,8 +419,8 @@ def write_plausibility(
     sources, the reference table and the seeds are unchanged (``plausibility_seeds.key``),
     in ``seeds_dir`` (default ``out_dir``).
     """
-    from . import robustness
-    from .reference import reference_paths
+    from survivors_perspectives.analyses import robustness
+    from survivors_perspectives.published.reference import reference_paths
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -466,8 +466,8 @@ def section(frame: pd.DataFrame, seeds: pd.DataFrame | None = None, structure=No
     Violation counts of 1 to 4 on real data are shown as ``<5`` and no record is listed;
     on synthetic data up to three synthetic ids are given as examples.
     """
-    from .country_report import Section
-    from .tables import value_table
+    from survivors_perspectives.pages.country_chapter import Section
+    from survivors_perspectives.pages.tables import value_table
 
     structure = structure or default_structure()
     synthetic = is_synthetic(frame)
@@ -596,5 +596,5 @@ def section(frame: pd.DataFrame, seeds: pd.DataFrame | None = None, structure=No
 
 
 def table_ref(i: int) -> str:
-    """Return the placeholder :func:`country_report.show` fills with table ``i``'s number."""
+    """Return the placeholder :func:`country_chapter.show` fills with table ``i``'s number."""
     return "{table[" + str(i) + "]}"

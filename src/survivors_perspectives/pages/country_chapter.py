@@ -8,7 +8,7 @@ computation). The notebook ``notebooks/country_findings.ipynb`` only calls these
 the result with :func:`show`.
 
 Country-level counts of one to four people never appear: tables hide them (see
-:mod:`survivors_perspectives.tables`), sentences say "fewer than five", and figures leave out
+:mod:`survivors_perspectives.pages.tables`), sentences say "fewer than five", and figures leave out
 bars computed from them. Averages of slider answers are not counts and are shown.
 """
 
@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from survivors_perspectives import auditor_tables, paths, plots, provenance, tables
+from survivors_perspectives import paths
 from survivors_perspectives.countries import COUNTRIES, check_country, slugify
 from survivors_perspectives.disclosure import ledger, plan, policy
 from survivors_perspectives.disclosure.policy import WITHHELD_SHARE
 from survivors_perspectives.disclosure.suppression import published_counts
-from survivors_perspectives.sentences import (
+from survivors_perspectives.pages import auditor_tables, plots, provenance, tables
+from survivors_perspectives.pages.sentences import (
     NOT_ASKED,
     capitalise,
     is_withheld,
@@ -356,7 +357,7 @@ def _difference(value: float, overall: float, unit: str = "percentage points") -
 def _reference(reference: pd.DataFrame | None) -> pd.DataFrame:
     if reference is not None:
         return reference
-    from survivors_perspectives.reference import load_reference
+    from survivors_perspectives.published.reference import load_reference
 
     return load_reference()
 
@@ -487,7 +488,7 @@ def profile_hidden(
 
 def _whole_study_published(frame: pd.DataFrame, column: str, category, reference) -> bool:
     """Return True when the report published the whole study's count of ``category``."""
-    from survivors_perspectives.measures import MEASURES, Count, Share
+    from survivors_perspectives.survey.measures import MEASURES, Count, Share
 
     ids = {
         ref_id
@@ -1795,12 +1796,12 @@ def published_beside_ours(
 ) -> Section:
     """Set the report's figures for ``country`` beside the same figures from the data.
 
-    Runs :func:`survivors_perspectives.fidelity.compare` on the reference rows whose scope
+    Runs :func:`survivors_perspectives.analyses.fidelity.compare` on the reference rows whose scope
     is ``country`` only (a tenth of the time of the whole table). A reproduced count of one
     to four that differs from the published one would be a new small number, so it is
     hidden.
     """
-    from survivors_perspectives.fidelity import NOT_COMPUTABLE, REPRODUCED, compare
+    from survivors_perspectives.analyses.fidelity import NOT_COMPUTABLE, REPRODUCED, compare
 
     check_country(country, countries_of(survey))
     reference = _reference(reference)

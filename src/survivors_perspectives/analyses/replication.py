@@ -1,6 +1,6 @@
 """The replication table: every published figure against the same figure computed from the data.
 
-The per-figure comparison is :func:`survivors_perspectives.fidelity.compare` (written with
+The per-figure comparison is :func:`survivors_perspectives.analyses.fidelity.compare` (written with
 the survey generator, which is calibrated against it). This module puts its result in the
 shape the replication chapter and ``data/derived/replication.csv`` use, with the reference
 table's topic, scope and note beside each row and, in ``computed_as``, how the figure is
@@ -48,8 +48,8 @@ def how_computed(ref_id: str) -> str:
     respondents``); conversation figures: ``conversations.measures.describe`` of the id's
     spec. The text depends on the id alone, never on a dataset.
     """
-    from survivors_perspectives import measures
     from survivors_perspectives.conversations.measures import MEASURE_SPECS, describe
+    from survivors_perspectives.survey import measures
 
     if ref_id in MEASURE_SPECS:
         return describe(MEASURE_SPECS[ref_id])
@@ -76,7 +76,7 @@ def replication_table(
         ``reference_note`` is the reference table's own note on the figure, ``computed_as``
         how the figure is computed (:func:`how_computed`).
     """
-    from survivors_perspectives.fidelity import compare
+    from survivors_perspectives.analyses.fidelity import compare
 
     compared = compare(reference, survey, conversations)
     missing = {"id", "published", "reproduced", "status"} - set(compared.columns)
@@ -167,7 +167,7 @@ def load_replication(path: Path | str) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
-            f"{path}: no replication table yet; run `python -m survivors_perspectives.derive`"
+            f"{path}: no replication table yet; run `python -m survivors_perspectives.build.derive`"
         )
     return pd.read_csv(path, keep_default_na=False, na_values=[""])
 

@@ -1,7 +1,7 @@
 """The six-country view: sample by country, profiles side by side, key figures by country.
 
 Feeds ``notebooks/chapters/overview.ipynb``. Every country keeps its colour from
-:mod:`survivors_perspectives.plots`, so a reader who met Moldova in vermillion in its own
+:mod:`survivors_perspectives.pages.plots`, so a reader who met Moldova in vermillion in its own
 chapter finds it in vermillion here. Country-level shares computed from one to four people
 are withheld, as everywhere in the book.
 """
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from survivors_perspectives import plots, tables
 from survivors_perspectives.countries import slugify
-from survivors_perspectives.country_report import (
+from survivors_perspectives.disclosure import ledger, policy
+from survivors_perspectives.pages import plots, tables
+from survivors_perspectives.pages.country_chapter import (
     ALL,
     Section,
     countries_of,
@@ -20,7 +21,6 @@ from survivors_perspectives.country_report import (
     profile_hidden,
     rated_share,
 )
-from survivors_perspectives.disclosure import ledger, policy
 
 #: Profile shares compared across countries: label -> (column, answer).
 PROFILE_SHARES: dict[str, tuple[str, str]] = {

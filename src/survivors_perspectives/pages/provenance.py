@@ -17,7 +17,8 @@ back to the data without parsing prose.
 
 Usage in a notebook::
 
-    from survivors_perspectives import provenance, stats
+    from survivors_perspectives import stats
+    from survivors_perspectives.pages import provenance
     result = stats.chi2_independence(survey, "country", "gender")
     provenance.line(stats.chi2_independence, survey_path)        # shows the caption line
     provenance.attach(table, tables.count_table, survey_path)    # table + its caption line
@@ -216,9 +217,9 @@ def attach(
     caption
         For an output without a caption of its own (a pandas frame, series or styler): what
         it shows. The frame is then shown as a captioned table
-        (:func:`survivors_perspectives.tables.frame_table`).
+        (:func:`survivors_perspectives.pages.tables.frame_table`).
     numbering
-        The chapter's :class:`survivors_perspectives.plots.Numbering`: the output takes the
+        The chapter's :class:`survivors_perspectives.pages.plots.Numbering`: the output takes the
         next figure or table number, so its caption reads "Figure 2: ..." or "Table 3: ...".
 
     Raises
@@ -226,7 +227,7 @@ def attach(
     ProvenanceError
         As :func:`line`; and when ``numbering`` is given for an output that has no caption.
     """
-    from survivors_perspectives import plots, tables
+    from survivors_perspectives.pages import plots, tables
 
     shown = tables.frame_table(output, caption=caption) if caption is not None else output
     if numbering is not None:
@@ -318,7 +319,7 @@ def find_calls(
 def published_test_trace(reference) -> list[dict[str, object]]:
     """Map each of the report's tests to the function, columns and respondents that redo it.
 
-    One entry per test in ``survey.published_tests.PUBLISHED_TESTS``, joined to its row of
+    One entry per test in ``published.significance_tests.PUBLISHED_TESTS``, joined to its row of
     the reference table for the published numbers and the place in the report (``source``).
 
     Raises
@@ -327,7 +328,7 @@ def published_test_trace(reference) -> list[dict[str, object]]:
         When a published test has no row in ``reference`` (the map would point nowhere).
     """
     from survivors_perspectives import stats
-    from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS
+    from survivors_perspectives.published.significance_tests import PUBLISHED_TESTS
     from survivors_perspectives.survey.schema import ASKED_IF_TEXT
 
     rows = reference.set_index("id")
@@ -360,10 +361,10 @@ def published_test_trace(reference) -> list[dict[str, object]]:
 def main(argv: list[str] | None = None) -> int:
     """Print where a function is defined and which notebook cells call it.
 
-    ``python -m survivors_perspectives.provenance survivors_perspectives.stats.anova_oneway``
+    ``python -m survivors_perspectives.pages.provenance survivors_perspectives.stats.anova_oneway``
     """
     parser = argparse.ArgumentParser(
-        prog="python -m survivors_perspectives.provenance",
+        prog="python -m survivors_perspectives.pages.provenance",
         description="Trace a package function to its definition and the notebook cells using it.",
     )
     parser.add_argument("function", help="dotted name, e.g. survivors_perspectives.stats.f")

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m survivors_perspectives.derive --survey data/synthetic/frontline_survey.csv \
+    python -m survivors_perspectives.build.derive --survey data/synthetic/frontline_survey.csv \
         --conversations data/synthetic/survivor_conversations.csv --out data/derived \
         [--seeds 200] [--jobs N] [--dask-scheduler tcp://host:8786 | local]
 
@@ -10,11 +10,11 @@ Writes ``replication.csv`` (every published figure against the data), ``audit.cs
 report's internal inconsistencies) and ``robustness.csv`` with ``robustness.key`` and
 ``robustness_replicates.csv`` (the published tests over many generator seeds; reused when
 the key of its inputs is unchanged), and ``plausibility.csv`` (how far the data look like a
-population where the report is silent; :mod:`survivors_perspectives.plausibility`) with
+population where the report is silent; :mod:`survivors_perspectives.analyses.plausibility`) with
 ``plausibility_seeds.csv`` (the same over up to 20 generator seeds, cached likewise).
 ``--seeds 0`` skips both runs over seeds. The robustness replicates run on this machine's
 cores (``--jobs``), or on a Dask cluster (``--dask-scheduler``; see
-:mod:`survivors_perspectives.cluster`).
+:mod:`survivors_perspectives.analyses.cluster`).
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from survivors_perspectives import audit, cluster, paths, plausibility, replication, robustness
-from survivors_perspectives.reference import load_reference
+from survivors_perspectives import paths
+from survivors_perspectives.analyses import audit, cluster, plausibility, replication, robustness
+from survivors_perspectives.published.reference import load_reference
 
 
 def generate_survey(seed: int):
@@ -88,8 +89,8 @@ def _robustness(
     reference, out: Path, seeds: int, jobs: int | None, progress: bool, scheduler: str | None
 ) -> dict[str, Path]:
     """Run (or reuse) the robustness table; it writes its own files by rename."""
-    from survivors_perspectives.cross_country import run_for_robustness
-    from survivors_perspectives.survey.published_tests import PUBLISHED_TESTS
+    from survivors_perspectives.analyses.cross_country import run_for_robustness
+    from survivors_perspectives.published.significance_tests import PUBLISHED_TESTS
 
     written = {}
     if seeds > 0:
@@ -110,7 +111,7 @@ def _robustness(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; see the module docstring."""
-    parser = argparse.ArgumentParser(prog="python -m survivors_perspectives.derive")
+    parser = argparse.ArgumentParser(prog="python -m survivors_perspectives.build.derive")
     parser.add_argument("--survey", type=Path, default=paths.SURVEY)
     parser.add_argument("--conversations", type=Path, default=paths.CONVERSATIONS)
     parser.add_argument("--out", type=Path, default=paths.DERIVED)
