@@ -93,3 +93,107 @@ def test_committed_notebooks_have_no_outputs(root):
         for cell in notebook.cells:
             if cell.cell_type == "code":
                 assert not cell.outputs and cell.execution_count is None, path
+
+
+# --- The package layout (issue #17): subpackages that show the data flow ------------------
+
+PACKAGE = "survivors_perspectives"
+#: Subpackages, in the order data flows through them (DEVELOPING.md has the map).
+SUBPACKAGES = (
+    "published",
+    "survey",
+    "conversations",
+    "synth",
+    "analyses",
+    "disclosure",
+    "pages",
+    "twin",
+    "build",
+)
+#: Modules used by several layers: the only ones at the top of the package.
+FOUNDATIONS = {
+    "__init__",
+    "atomic_files",
+    "countries",
+    "fingerprints",
+    "frame_store",
+    "notebook_deps",
+    "notebook_inputs",
+    "paths",
+    "problem_listing",
+    "stats",
+    "validate",
+}
+
+
+def _package_dir(root):
+    return root / "src" / PACKAGE
+
+
+def _imports(path, package_dir):
+    """Dotted names a package file imports (relative imports resolved), with line numbers."""
+    import ast
+
+    module = path.relative_to(package_dir.parent).with_suffix("").parts
+    package = module[:-1]  # the importing module's package (``__init__`` included)
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = ".".join([*package[: len(package) - (node.level - 1)], node.module or ""])
+            else:
+                base = node.module or ""
+            base = base.rstrip(".")
+            found += [(base, node.lineno)]
+            found += [(f"{base}.{alias.name}", node.lineno) for alias in node.names]
+    return found
+
+
+@pytest.mark.parametrize("name", SUBPACKAGES)
+def test_each_subpackage_exists(root, name):
+    assert (_package_dir(root) / name / "__init__.py").is_file(), name
+
+
+def test_only_foundations_stay_at_the_top_of_the_package(root):
+    top = {path.stem for path in _package_dir(root).glob("*.py")}
+    assert top == FOUNDATIONS
+
+
+def test_no_other_folder_in_the_package(root):
+    folders = {
+        path.name
+        for path in _package_dir(root).iterdir()
+        if path.is_dir() and path.name != "__pycache__"
+    }
+    assert folders == set(SUBPACKAGES)
+
+
+@pytest.mark.parametrize("name", ["published", "analyses", "pages", "build"])
+def test_new_subpackages_reexport_nothing(root, name):
+    # no shims: a module is imported from where it lives
+    assert _imports(_package_dir(root) / name / "__init__.py", _package_dir(root)) == []
+
+
+def test_the_build_machinery_is_imported_by_nothing_else_in_the_package(root):
+    package_dir = _package_dir(root)
+    build = f"{PACKAGE}.build"
+    offenders = [
+        f"{path.relative_to(package_dir).as_posix()}:{line}: {name}"
+        for path in sorted(package_dir.rglob("*.py"))
+        if not path.is_relative_to(package_dir / "build")
+        for name, line in _imports(path, package_dir)
+        if name == build or name.startswith(build + ".")
+    ]
+    assert offenders == []
+
+
+def test_the_import_check_sees_relative_and_absolute_imports(tmp_path):
+    package_dir = tmp_path / PACKAGE
+    (package_dir / "pages").mkdir(parents=True)
+    page = package_dir / "pages" / "x.py"
+    page.write_text("from ..build import derive\nimport survivors_perspectives.build.execute\n")
+    names = [name for name, _ in _imports(page, package_dir)]
+    assert f"{PACKAGE}.build.derive" in names
+    assert f"{PACKAGE}.build.execute" in names

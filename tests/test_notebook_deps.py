@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nbformat
+import pytest
 from notebook_fixtures import write_notebook
 
 from survivors_perspectives import notebook_deps, paths
@@ -75,3 +76,26 @@ def test_include_file_for_the_real_notebooks():
     country = next(line for line in text.splitlines() if line.startswith("COUNTRY_DEPS := "))
     assert "src/survivors_perspectives/pages/country_chapter.py" in country
     assert "src/survivors_perspectives/analyses/audit.py" not in country
+
+
+def test_every_module_named_as_a_dependency_root_exists():
+    # after a move, a stale name would shrink a make step's prerequisites to ``__init__.py``
+    from survivors_perspectives.analyses import robustness
+
+    named = [*notebook_deps.MAKE_STEPS.values(), *notebook_deps.RUNNER, *robustness.KEY_MODULES]
+    assert [name for name in named if notebook_deps.module_file(name) is None] == []
+
+
+def test_each_make_step_depends_on_the_module_it_runs():
+    text = notebook_deps.makefile_include("book", [])
+    steps = dict(line.split(" := ", 1) for line in text.splitlines() if " := " in line)
+    for variable, module in notebook_deps.MAKE_STEPS.items():
+        own = paths.relative_to_root(notebook_deps.module_file(module))
+        assert own in steps[variable].split(), variable
+
+
+def test_a_stale_module_name_is_an_error_not_an_empty_closure():
+    with pytest.raises(
+        notebook_deps.UnknownModuleError, match=r"survivors_perspectives\.no_such_module$"
+    ):
+        notebook_deps.module_closure(["survivors_perspectives.no_such_module"])

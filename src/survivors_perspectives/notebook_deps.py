@@ -25,6 +25,17 @@ PACKAGE = "survivors_perspectives"
 SRC = paths.ROOT / "src"
 #: Every executed notebook also depends on the runner that made it.
 RUNNER = ("survivors_perspectives.build.execute",)
+#: The module each make step runs, by the include file's variable: the step depends on it
+#: and on everything it imports.
+MAKE_STEPS: dict[str, str] = {
+    "DERIVE_DEPS": "survivors_perspectives.build.derive",
+    "REPORT_DEPS": "survivors_perspectives.build.reports",
+    "BOOK_BUILD_DEPS": "survivors_perspectives.build.build_book",
+}
+
+
+class UnknownModuleError(ValueError):
+    """A module named as a dependency root is not in the package (a stale name after a move)."""
 
 
 def module_file(name: str) -> Path | None:
@@ -76,7 +87,16 @@ def _with_parents(name: str) -> list[str]:
 
 
 def module_closure(modules: Iterable[str]) -> list[Path]:
-    """Return the source files of ``modules`` and of everything they import, sorted."""
+    """Return the source files of ``modules`` and of everything they import, sorted.
+
+    A name that is no module of the package raises :class:`UnknownModuleError`: followed
+    silently, it would leave only its parent packages' ``__init__`` files, and make would
+    stop rebuilding what depends on the module.
+    """
+    modules = list(modules)
+    missing = sorted(name for name in modules if module_file(name) is None)
+    if missing:
+        raise UnknownModuleError(f"not a module of the package: {', '.join(missing)}")
     seen: set[str] = set()
     todo = [parent for name in modules for parent in _with_parents(name)]
     while todo:
@@ -144,9 +164,8 @@ def makefile_include(
         if reads_derived(notebook):
             deps = " ".join([deps, *derived])
         lines.append(f"{target}: {deps}")
-    lines.append(f"DERIVE_DEPS := {_relative(module_closure([f'{PACKAGE}.build.derive']))}")
-    lines.append(f"REPORT_DEPS := {_relative(module_closure([f'{PACKAGE}.build.reports']))}")
-    lines.append(f"BOOK_BUILD_DEPS := {_relative(module_closure([f'{PACKAGE}.build.build_book']))}")
+    for variable, module in MAKE_STEPS.items():
+        lines.append(f"{variable} := {_relative(module_closure([module]))}")
     return "\n".join(lines) + "\n"
 
 
