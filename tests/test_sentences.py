@@ -16,7 +16,7 @@ import pytest
 from survivors_perspectives import paths
 from survivors_perspectives.conversations import narrative, schema
 from survivors_perspectives.pages import country_chapter as cr
-from survivors_perspectives.pages import prose, sentences
+from survivors_perspectives.pages import kit, prose, sentences
 
 NAN = float("nan")
 
@@ -232,7 +232,7 @@ GARBLED = re.compile(
 
 def test_no_country_section_names_a_withheld_share_as_a_value(survey):
     problems = []
-    for country in cr.countries_of(survey):
+    for country in kit.countries_of(survey):
         for name, text in _texts(survey, country).items():
             for match in GARBLED.finditer(text):
                 problems.append(
@@ -249,7 +249,7 @@ def test_no_country_section_names_a_withheld_share_as_a_value(survey):
 
 def test_exchange_sentence_with_shelter_withheld_for_both_and_for_one(survey):
     frame = survey.copy()
-    country = cr.countries_of(frame)[0]
+    country = kit.countries_of(frame)[0]
     rows = frame.index[frame["country"] == country]
     for sex in ("boys", "girls"):
         answered = frame.loc[rows, f"{sex}_exchange"].notna()
@@ -265,7 +265,7 @@ def test_exchange_sentence_with_shelter_withheld_for_both_and_for_one(survey):
 
 def test_awareness_sentence_with_one_rating_withheld(survey):
     frame = survey.copy()
-    country = cr.countries_of(frame)[0]
+    country = kit.countries_of(frame)[0]
     rows = frame.index[frame["country"] == country]
     frame.loc[rows, "public_awareness"] = "Poor"
     frame.loc[rows[:2], "public_awareness"] = "Good"
@@ -277,7 +277,7 @@ def test_awareness_sentence_with_one_rating_withheld(survey):
 
 def test_awareness_sentence_with_both_shares_withheld(survey):
     frame = survey.copy()
-    country = cr.countries_of(frame)[0]
+    country = kit.countries_of(frame)[0]
     rows = frame.index[frame["country"] == country]
     frame.loc[rows, "public_awareness"] = "Poor"
     frame.loc[rows[:2], "public_awareness"] = "Good"
@@ -290,7 +290,7 @@ def test_awareness_sentence_with_both_shares_withheld(survey):
 
 def test_awareness_sentence_with_zero_good_ratings(survey):
     frame = survey.copy()
-    country = cr.countries_of(frame)[0]
+    country = kit.countries_of(frame)[0]
     rows = frame.index[frame["country"] == country]
     frame.loc[rows, "public_awareness"] = "Poor"
     text = cr.awareness(frame, country).markdown()

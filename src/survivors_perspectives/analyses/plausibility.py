@@ -466,7 +466,7 @@ def section(frame: pd.DataFrame, seeds: pd.DataFrame | None = None, structure=No
     Violation counts of 1 to 4 on real data are shown as ``<5`` and no record is listed;
     on synthetic data up to three synthetic ids are given as examples.
     """
-    from survivors_perspectives.pages.country_chapter import Section
+    from survivors_perspectives.pages.kit import Section
     from survivors_perspectives.pages.tables import value_table
 
     structure = structure or default_structure()
@@ -596,5 +596,5 @@ def section(frame: pd.DataFrame, seeds: pd.DataFrame | None = None, structure=No
 
 
 def table_ref(i: int) -> str:
-    """Return the placeholder :func:`country_chapter.show` fills with table ``i``'s number."""
+    """Return the placeholder :func:`kit.show` fills with table ``i``'s number."""
     return "{table[" + str(i) + "]}"

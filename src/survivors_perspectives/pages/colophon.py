@@ -149,12 +149,12 @@ def fidelity_section(comparison: pd.DataFrame):
     """Summarise how closely a dataset reproduces the published figures, topic by topic.
 
     ``comparison`` is the frame of :func:`survivors_perspectives.analyses.fidelity.compare`.
-    Returns a :class:`~survivors_perspectives.pages.country_chapter.Section` with the overall
+    Returns a :class:`~survivors_perspectives.pages.kit.Section` with the overall
     count, a topic by status table, and the figures not reproduced with the reason recorded
     for each.
     """
     from survivors_perspectives.analyses.fidelity import NOT_COMPUTABLE, REPRODUCED, summary
-    from survivors_perspectives.pages.country_chapter import Section
+    from survivors_perspectives.pages.kit import Section
     from survivors_perspectives.pages.tables import value_table
 
     by_topic = (

@@ -5,7 +5,7 @@ Each public function takes the validated survey frame and a country and returns 
 cannot disagree), tables with disclosure control applied, captioned figures with alt text,
 and the numbers it states in ``numbers`` (so tests can check them against an independent
 computation). The notebook ``notebooks/country_findings.ipynb`` only calls these and shows
-the result with :func:`show`.
+the result with :func:`show_section`.
 
 Country-level counts of one to four people never appear: tables hide them (see
 :mod:`survivors_perspectives.pages.tables`), sentences say "fewer than five", and figures leave out
@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -28,6 +26,7 @@ from survivors_perspectives.disclosure import ledger, plan, policy
 from survivors_perspectives.disclosure.policy import WITHHELD_SHARE
 from survivors_perspectives.disclosure.suppression import published_counts
 from survivors_perspectives.pages import auditor_tables, plots, provenance, tables
+from survivors_perspectives.pages.kit import ALL, Section, countries_of, country_rows, show
 from survivors_perspectives.pages.sentences import (
     NOT_ASKED,
     capitalise,
@@ -41,8 +40,6 @@ from survivors_perspectives.pages.sentences import (
     shares,
 )
 from survivors_perspectives.survey import schema
-
-ALL = "All countries"
 
 #: The survey sections of a country chapter, in page order: the name of each section function.
 SURVEY_SECTIONS = (
@@ -60,42 +57,6 @@ SURVEY_SECTIONS = (
     "awareness",
 )
 CHILD_GENDERS = {"Boys": "boys", "Girls": "girls"}
-
-
-@dataclass
-class Section:
-    """One section of a chapter: generated Markdown, tables, figures and stated numbers.
-
-    ``text`` paragraphs may refer to the section's own figures and tables as
-    ``{figure[0]}`` or ``{table[1]}``; :func:`show` fills in their chapter numbers.
-    """
-
-    key: str
-    text: list[str]
-    tables: list[tables.Table] = field(default_factory=list)
-    figures: list[plots.Figure] = field(default_factory=list)
-    numbers: dict[str, object] = field(default_factory=dict)
-
-    def markdown(self) -> str:
-        """Return the paragraphs with figure and table references filled in."""
-        figure = [f"Figure {f.number}" if f.number else "the figure below" for f in self.figures]
-        table = [f"Table {t.number}" if t.number else "the table below" for t in self.tables]
-        text = "\n\n".join(p.format(figure=figure, table=table) for p in self.text)
-        # A reference to an unnumbered figure or table can open a sentence too.
-        text = re.sub(
-            r"(^|[.]\s+)the (figure|table) below",
-            lambda m: f"{m.group(1)}The {m.group(2)} below",
-            text,
-            flags=re.MULTILINE,
-        )
-        # A withheld share can open a sentence: give it its capital there.
-        capital = WITHHELD_SHARE[0].upper() + WITHHELD_SHARE[1:]
-        return re.sub(
-            rf"(^|[.]\s+|\*\*\s+){re.escape(WITHHELD_SHARE)}",
-            lambda m: m.group(1) + capital,
-            text,
-            flags=re.MULTILINE,
-        )
 
 
 #: The function behind each section, where it is not named like the section's key.
@@ -122,36 +83,15 @@ def section_provenance(
     return provenance.line(f"{__name__}.{function}", *(files[name] for name in inputs))
 
 
-def show(
-    section: Section,
-    numbering: plots.Numbering,
-    survey_path: str | None = None,
-    conversations_path: str | None = None,
-    *,
-    made_by: provenance.Provenance | None = None,
+def show_section(
+    section: Section, numbering: plots.Numbering, survey_path: str, conversations_path: str
 ) -> None:
-    """Display a section: its text, then its figures and tables, numbered in chapter order.
+    """Display a chapter section with :func:`~survivors_perspectives.pages.kit.show`.
 
-    Given the input paths, each figure and table is followed by its provenance line (the
-    function that made it and the files, with their SHA-256), so a reader can trace it.
-    ``made_by`` gives that line directly, for sections made outside this module (the
-    six-country overview).
+    Each figure and table is followed by the line naming this module's function that made
+    it and the input files, with their SHA-256 (:func:`section_provenance`).
     """
-    from IPython.display import HTML, Markdown, display
-
-    for figure in section.figures:
-        figure.number = numbering.next_figure()
-    for table in section.tables:
-        table.number = numbering.next_table()
-    if section.text:
-        display(Markdown(section.markdown()))
-    source = made_by.html() if made_by is not None else ""
-    if made_by is None and survey_path is not None and conversations_path is not None:
-        source = section_provenance(section, survey_path, conversations_path).html()
-    for figure in section.figures:
-        display(HTML(figure.to_html() + source))
-    for table in section.tables:
-        display(HTML(table.to_html() + source))
+    show(section, numbering, made_by=section_provenance(section, survey_path, conversations_path))
 
 
 def report_link(country: str):
@@ -173,18 +113,6 @@ def report_link(country: str):
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def countries_of(frame: pd.DataFrame) -> list[str]:
-    """Return the countries present in the data, study countries first in report order."""
-    found = {str(c) for c in frame["country"].dropna().unique()}
-    return [c for c in COUNTRIES if c in found] + sorted(found - set(COUNTRIES))
-
-
-def country_rows(frame: pd.DataFrame, country: str) -> pd.DataFrame:
-    """Return the respondents of ``country``; an unknown country raises, listing valid ones."""
-    check_country(country, countries_of(frame))
-    return frame[frame["country"] == country]
 
 
 def _flag(series: pd.Series) -> pd.Series:

@@ -13,14 +13,8 @@ import pandas as pd
 from survivors_perspectives.countries import slugify
 from survivors_perspectives.disclosure import ledger, policy
 from survivors_perspectives.pages import plots, tables
-from survivors_perspectives.pages.country_chapter import (
-    ALL,
-    Section,
-    countries_of,
-    mean_or_nan,
-    profile_hidden,
-    rated_share,
-)
+from survivors_perspectives.pages.country_chapter import mean_or_nan, profile_hidden, rated_share
+from survivors_perspectives.pages.kit import ALL, Section, countries_of
 
 #: Profile shares compared across countries: label -> (column, answer).
 PROFILE_SHARES: dict[str, tuple[str, str]] = {
