@@ -28,6 +28,7 @@ def test_default_workers_are_this_machines_cores():
 
 
 def test_unreachable_scheduler_is_one_line_naming_what_to_do():
+    pytest.importorskip("dask.distributed")
     address = f"tcp://127.0.0.1:{_free_port()}"
     with pytest.raises(cluster.ClusterError) as caught:
         cluster.check(address)
@@ -38,6 +39,18 @@ def test_unreachable_scheduler_is_one_line_naming_what_to_do():
     )
 
 
+def test_a_scheduler_without_dask_installed_says_which_extra_to_install(monkeypatch):
+    """Without the cluster extra (the test extra alone, as at its lowest versions), a
+    scheduler address is refused in one line naming the install command."""
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    with pytest.raises(cluster.ClusterError) as caught:
+        cluster.check("tcp://127.0.0.1:8786")
+    assert str(caught.value) == (
+        "Dask scheduler 'tcp://127.0.0.1:8786' given but dask.distributed is not installed; "
+        "run `.venv/bin/pip install -e '.[cluster]'`, or leave DASK_SCHEDULER unset"
+    )
+
+
 @pytest.mark.parametrize("address", ["host:8786", "http://host:8786", "tcp://host"])
 def test_malformed_scheduler_address_is_refused(address):
     with pytest.raises(cluster.ClusterError, match="expected an address such as tcp://host:8786"):
@@ -45,6 +58,7 @@ def test_malformed_scheduler_address_is_refused(address):
 
 
 def test_derive_with_an_unreachable_scheduler_exits_2_with_one_line_and_no_traceback(tmp_path):
+    pytest.importorskip("dask.distributed")
     address = f"tcp://127.0.0.1:{_free_port()}"
     result = subprocess.run(
         [

@@ -61,6 +61,12 @@ def check(scheduler: str | None) -> None:
     """
     if not scheduler:
         return
+    match = re.match(r"^(?:tcp|tls)://\[?(?P<host>[^\]/]+?)\]?:(?P<port>\d+)/?$", scheduler)
+    if scheduler != LOCAL and not match:
+        raise ClusterError(
+            f"Dask scheduler {scheduler!r}: expected an address such as tcp://host:8786, "
+            f"or {LOCAL!r}"
+        )
     try:
         import dask.distributed  # noqa: F401
     except ImportError:
@@ -70,12 +76,6 @@ def check(scheduler: str | None) -> None:
         ) from None
     if scheduler == LOCAL:
         return
-    match = re.match(r"^(?:tcp|tls)://\[?(?P<host>[^\]/]+?)\]?:(?P<port>\d+)/?$", scheduler)
-    if not match:
-        raise ClusterError(
-            f"Dask scheduler {scheduler!r}: expected an address such as tcp://host:8786, "
-            f"or {LOCAL!r}"
-        )
     try:
         socket.create_connection((match["host"], int(match["port"])), timeout=5).close()
     except OSError as error:
