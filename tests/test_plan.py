@@ -306,3 +306,55 @@ def test_the_partner_rule_hides_the_cheapest_rectangle():
         if a1 + a2 == 8 and 12 - a1 >= 5 and 13 - a2 >= 5 and (12 - a1) + (13 - a2) == 17
     ]
     assert possible == [1, 2, 3]
+
+
+def test_a_hidden_cell_that_is_all_but_a_few_of_its_country_gets_partners_too():
+    """The tiny build's leak (a twelve-person Albania beside a Kenya of 20): Albania's
+    chapter hid its 8 of 12 with up to 5 years' experience, since the other 4 are a small
+    group; the whole-study count minus the other chapters' cells gave the 8 back, and the
+    overview's "the rest" then the 4. The plan now protects such a cell like a small one."""
+    from survivors_perspectives import paths
+    from survivors_perspectives.countries import COUNTRIES, slugify
+    from survivors_perspectives.pages import overview
+    from survivors_perspectives.published.reference import load_reference
+    from survivors_perspectives.survey import load_survey
+
+    survey, reference = load_survey(paths.SURVEY), load_reference()
+    country = survey["country"].astype(str)
+    country[country.index[country == "Peru"][:20]] = "Kenya"
+    survey["country"] = pd.Categorical(country, categories=[*COUNTRIES, "Kenya"])
+    survey = survey.drop(index=survey.index[survey["country"] == "Albania"][12:])
+    albania = survey[survey["country"] == "Albania"]
+    rest = int((albania["experience"] != "0-5 years").sum())
+    assert rest == 4
+
+    def book(partners) -> list[ledger.Entry]:
+        found = []
+        for name in cr.countries_of(survey):
+            with ledger.recording() as page:
+                cr.respondents(survey, name, reference, partners)
+            found += [dataclasses.replace(e, page=f"countries/{slugify(name)}.ipynb") for e in page]
+        with ledger.recording() as page:
+            overview.profiles(survey, reference)
+            overview.sample_by_country(survey, reference)
+        return found + [dataclasses.replace(e, page="chapters/overview.ipynb") for e in page]
+
+    planned = cr.profile_plan(survey, reference)
+    assert "0-5 years" not in planned.hide("experience", "Albania")
+    assert planned.hides("experience", "Albania", "0-5 years")
+    assert any(planned.hide("experience", name) for name in cr.countries_of(survey))
+    assert audit.audit_entries(book(None)).ok
+    # Without a partner for the 8, the overview's "the rest" of Albania is pinned at 4.
+    one_line = plan.Plan(
+        {k: v for k, v in planned.added.items() if k[0] != "experience"},
+        planned.hidden,
+    )
+    leaks = [
+        (leak.places[0], leak.size)
+        for leak in audit.audit_entries(book(one_line), explain=False).leaks
+    ]
+    assert (
+        "chapters/overview.ipynb: table 'Respondent profile by country', row 'Albania', "
+        "column 'Up to 5 years' experience' (the rest)",
+        rest,
+    ) in leaks

@@ -58,6 +58,7 @@ from survivors_perspectives.disclosure.policy import (
     REVEALED,
     SUPPRESSED,
     WITHHELD,
+    is_small,
 )
 from survivors_perspectives.disclosure.suppression import check_counts, table_intervals
 
@@ -154,10 +155,24 @@ def narrow_cells(values: pd.DataFrame, grid: pd.DataFrame, skip: Iterable[Cell] 
         (k, g)
         for k in values.index
         for g in values.columns
-        if str(grid.loc[k, g]) == SUPPRESSED
+        if _protects(values, grid, (k, g))
         and (k, g) not in skip
         and found[(k, g)][1] - found[(k, g)][0] < PROTECTION_WIDTH
     ]
+
+
+def _protects(values: pd.DataFrame, grid: pd.DataFrame, cell: Cell) -> bool:
+    """Return True when pinning the hidden ``cell`` would give a count of 1 to 4 back.
+
+    A hidden small count (``<5``) is one; so is any hidden cell that is all but 1 to 4 of its
+    group (Albania's 8 of 12 with up to 5 years' experience: pinning it gives the other 4,
+    which the overview's "the rest" and the chapter protect as a group).
+    """
+    shown = str(grid.loc[cell])
+    if shown == SUPPRESSED:
+        return True
+    rest = int(values[cell[1]].sum()) - int(values.loc[cell])
+    return _is_hidden(shown) and is_small(rest)
 
 
 def _narrow_alone(values: pd.DataFrame, shown: pd.DataFrame) -> list[Hashable]:
@@ -170,7 +185,9 @@ def _narrow_alone(values: pd.DataFrame, shown: pd.DataFrame) -> list[Hashable]:
     return [
         cell[0]
         for cell, (lo, hi) in found.items()
-        if str(display.loc[cell]) == SUPPRESSED and hi - lo < PROTECTION_WIDTH
+        if cell[0] != _TOTAL
+        and _protects(values, shown, cell)
+        and hi - lo < PROTECTION_WIDTH
     ]
 
 
