@@ -13,18 +13,24 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import MaxNLocator
 
 from survivors_perspectives.pages import plots
+from survivors_perspectives.pages.auditor_tables import humanise
 from survivors_perspectives.published.printed_values import STATISTIC_TOLERANCE, significant
+from survivors_perspectives.published.significance_tests import TESTS_BY_ID
 
-#: Characters per line of a test's label (ids break after their dots).
+#: Characters per line of a test's label.
 _LABEL_CHARACTERS = 22
 
 
 def _short(test_id: str) -> str:
-    """Return a short label: ``profile.gender.by_country.chi2`` -> ``profile.gender by country``."""
-    parts = test_id.split(".")
-    return ".".join(p for p in parts[:-1] if not p.startswith("by_")) + (
-        f" by {parts[-2][3:].replace('_', ' ')}" if parts[-2].startswith("by_") else ""
-    )
+    """Return a test's axis label: ``profile.gender.by_country.chi2`` -> words.
+
+    The words come from the test's design (:attr:`PublishedTest.label`), the one home of a
+    test's name; an id not among the published tests is made readable by
+    :func:`survivors_perspectives.pages.auditor_tables.humanise`. The id stays in the
+    chapter's tables beside the figure (on hover over each test's name).
+    """
+    test = TESTS_BY_ID.get(test_id)
+    return test.label if test is not None else humanise(test_id)
 
 
 def effect_sizes(recomputed: pd.DataFrame) -> plots.Figure:
