@@ -98,7 +98,7 @@ def test_ids_move_to_a_column_headed_id_with_the_numbers_unchanged(reference):
     shown = tables.readable(frame)
     assert list(shown.columns) == ["Id", "scope", "value"]
     assert list(shown["Id"]) == list(frame.index)
-    assert list(shown["Value"]) == list(frame["value"])
+    assert list(shown["value"]) == list(frame["value"])
     html = rendered(frame)
     soup = BeautifulSoup(html, "html.parser")
     first_cells = [row.find("td").get_text(strip=True) for row in soup.find("tbody").find_all("tr")]
@@ -181,3 +181,14 @@ def test_a_test_label_is_its_description_without_the_footnote():
     assert TESTS_BY_ID["caseload.any_se.by_country.anova"].label == (
         "Caseload share with sexual exploitation, by country"
     )
+
+
+def test_the_data_dictionary_keeps_each_column_name_exactly_and_not_as_a_header():
+    from survivors_perspectives.pages import colophon
+
+    book = colophon.codebook()
+    html = tables.value_table(book, caption="c").to_html()
+    soup = BeautifulSoup(html, "html.parser")
+    assert code_headers(html) == []
+    names = [row.find("td").get_text(strip=True) for row in soup.find("tbody").find_all("tr")]
+    assert names == paths.SURVEY.read_text(encoding="utf-8").splitlines()[0].split(",")
