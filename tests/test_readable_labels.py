@@ -192,3 +192,10 @@ def test_the_data_dictionary_keeps_each_column_name_exactly_and_not_as_a_header(
     assert code_headers(html) == []
     names = [row.find("td").get_text(strip=True) for row in soup.find("tbody").find_all("tr")]
     assert names == paths.SURVEY.read_text(encoding="utf-8").splitlines()[0].split(",")
+
+
+def test_a_frame_without_row_labels_gets_no_numbered_row_headers():
+    frame = pd.DataFrame({"function": ["a.b", "c.d"], "defined at": ["x.py:1", "y.py:2"]})
+    html = rendered(frame)
+    assert BeautifulSoup(html, "html.parser").find("tbody").find_all("th") == []
+    assert isinstance(tables.readable(frame).index, pd.RangeIndex)

@@ -544,7 +544,11 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         for position, (name, values) in enumerate(zip(names, ids, strict=True)):
             header = ID_HEADER if len(levels) == 1 else f"{ID_HEADER} ({header_words(name)})"
             out.insert(position, header, list(values))
-    out = out.rename(columns=header_words, index=header_words)
+    out = out.rename(columns=header_words)
+    if not isinstance(out.index, pd.RangeIndex):
+        # Renaming a RangeIndex makes it a plain one, and a plain index of 0..n-1 would be
+        # shown as row headers a reader cannot use.
+        out = out.rename(index=header_words)
     out.columns.names = [header_words(n) for n in out.columns.names]
     out.index.names = [header_words(n) for n in out.index.names]
     return out
