@@ -253,5 +253,5 @@ def test_fidelity_section_counts_and_lists_the_misses():
     # The figures' ids in a column headed "Id", not as row headers (issue #16 item 1).
     assert misses.data["Id"].tolist() == ["c.pct", "d.stat"]
     by_id = misses.data.set_index("Id")
-    assert by_id.loc["c.pct", ["published", "reproduced"]].tolist() == ["41.2", "47"]
-    assert by_id.loc["d.stat", ["published", "reproduced"]].tolist() == ["3.5", ""]
+    assert by_id.loc["c.pct", ["Published", "Reproduced"]].tolist() == ["41.2", "47"]
+    assert by_id.loc["d.stat", ["Published", "Reproduced"]].tolist() == ["3.5", ""]

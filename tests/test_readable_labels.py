@@ -96,9 +96,9 @@ def test_the_interval_columns_are_named_in_words(survey):
 def test_ids_move_to_a_column_headed_id_with_the_numbers_unchanged(reference):
     frame = course.reference_rows(reference, "sample.completed.count.")[["scope", "value"]]
     shown = tables.readable(frame)
-    assert list(shown.columns) == ["Id", "scope", "value"]
+    assert list(shown.columns) == ["Id", "Scope", "Value"]
     assert list(shown["Id"]) == list(frame.index)
-    assert list(shown["value"]) == list(frame["value"])
+    assert list(shown["Value"]) == list(frame["value"])
     html = rendered(frame)
     soup = BeautifulSoup(html, "html.parser")
     first_cells = [row.find("td").get_text(strip=True) for row in soup.find("tbody").find_all("tr")]
@@ -199,3 +199,10 @@ def test_a_frame_without_row_labels_gets_no_numbered_row_headers():
     html = rendered(frame)
     assert BeautifulSoup(html, "html.parser").find("tbody").find_all("th") == []
     assert isinstance(tables.readable(frame).index, pd.RangeIndex)
+
+
+def test_labels_open_with_a_capital_but_symbols_and_ids_stay_as_they_are():
+    assert [
+        tables.header_words(n)
+        for n in ["remote", "n", "p as printed", "sha256", "df", "profile.a.pct", "95% x", 3]
+    ] == ["Remote", "n", "p as printed", "sha256", "df", "profile.a.pct", "95% x", 3]

@@ -498,13 +498,17 @@ HEADER_WORDS = {
 }
 
 
+#: Headers that are symbols, kept in lower case (``n``, ``p as printed``).
+SYMBOLS = frozenset({"n", "df", "p", "sd", "sha256"})
+
+
 def header_words(name: object) -> object:
     """Return a header or row label in words: ``ci_low`` -> ``95% interval from``.
 
-    ``one_on_one`` becomes ``One on one``; any other label is returned unchanged.
-
-    Only names in the code's terms change (:data:`CODE_NAME`, or a name listed in
-    :data:`HEADER_WORDS`); a label already in words, a number or a country stays as it is.
+    ``one_on_one`` becomes ``One on one`` and ``remote`` ``Remote`` (a label opens with a
+    capital, as the book's own labels do), unless it opens with a symbol (:data:`SYMBOLS`).
+    Names in the code's terms (:data:`CODE_NAME`) become words, names listed in
+    :data:`HEADER_WORDS` their listed words; a number, a country or an id stays as it is.
     """
     if not isinstance(name, str):
         return name
@@ -514,6 +518,8 @@ def header_words(name: object) -> object:
         from survivors_perspectives.pages.auditor_tables import humanise
 
         return humanise(name)
+    if name[:1].islower() and name.split(" ")[0] not in SYMBOLS and not DOTTED_ID.match(name):
+        return name[:1].upper() + name[1:]
     return name
 
 
