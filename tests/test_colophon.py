@@ -171,6 +171,7 @@ def test_the_codebook_has_one_row_per_field_as_written(tmp_path):
     book = colophon.codebook(_package(tmp_path, FIELDS))
     expected = pd.DataFrame(
         {
+            "Column": ["country", "pct", "trained", "respondent_id", "note"],
             "Type": ["string", "integer", "boolean", "string", "string"],
             "Allowed values": ["Albania / Peru", "0-100", "true / false", "[A-Z]{3}-[0-9]{4,}", ""],
             "Asked of": ["all respondents", "", "workers", "", ""],
@@ -178,14 +179,13 @@ def test_the_codebook_has_one_row_per_field_as_written(tmp_path):
             + [""] * 3,
             "Assumed option": ["", "yes", "", "", ""],
         },
-        index=pd.Index(["country", "pct", "trained", "respondent_id", "note"], name="Column"),
     )
     pd.testing.assert_frame_equal(book, expected)
 
 
 def test_the_shipped_codebook_lists_every_column_of_the_survey_file():
     header = paths.SURVEY.read_text(encoding="utf-8").splitlines()[0].split(",")
-    assert colophon.codebook().index.tolist() == header
+    assert colophon.codebook()["Column"].tolist() == header
 
 
 def test_data_package_facts(tmp_path):
@@ -250,6 +250,8 @@ def test_fidelity_section_counts_and_lists_the_misses():
     )
     by_topic, misses = section.tables
     assert by_topic.caption == "Published figures by topic and status"
-    assert misses.data.index.tolist() == ["c.pct", "d.stat"]
-    assert misses.data.loc["c.pct", ["published", "reproduced"]].tolist() == ["41.2", "47"]
-    assert misses.data.loc["d.stat", ["published", "reproduced"]].tolist() == ["3.5", ""]
+    # The figures' ids in a column headed "Id", not as row headers (issue #16 item 1).
+    assert misses.data["Id"].tolist() == ["c.pct", "d.stat"]
+    by_id = misses.data.set_index("Id")
+    assert by_id.loc["c.pct", ["Published", "Reproduced"]].tolist() == ["41.2", "47"]
+    assert by_id.loc["d.stat", ["Published", "Reproduced"]].tolist() == ["3.5", ""]

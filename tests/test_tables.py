@@ -188,12 +188,15 @@ def test_frame_table_formats_numbers_and_keeps_text():
         index=pd.Index(["all", "Peru", "Mexico"], name="scope"),
     )
     table = tables.frame_table(frame, caption="c")
+    # Headers open with a capital, symbols (n, p) excepted; values are kept as formatted.
     assert table.data.to_dict("list") == {
         "n": ["413", "50", "7"],
-        "share": ["12.1", "–", "22.0"],
+        "Share": ["12.1", "–", "22.0"],
         "p": ["0.035", "0.200", "0.000"],
-        "note": ["<5", "a note", "x"],
+        "Note": ["<5", "a note", "x"],
     }
+    assert table.data.index.tolist() == ["All", "Peru", "Mexico"]
+    assert table.data.index.name == "Scope"
     assert table.caption == "c" and table.show_index
     with pytest.raises(TypeError, match=r"frame_table 'c': expected a pandas frame.*found list"):
         tables.frame_table([1, 2], caption="c")

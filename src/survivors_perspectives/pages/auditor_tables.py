@@ -146,6 +146,24 @@ def humanise(name: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+def _is_code(text: str) -> bool:
+    from survivors_perspectives.pages.tables import CODE_NAME, DOTTED_ID
+
+    return bool(CODE_NAME.match(text) or DOTTED_ID.match(text))
+
+
+def row_words(name: str) -> str:
+    """Return a row's id as words (the id itself then goes on hover).
+
+    A published test reads as what it compares (its design's label); any other id through
+    :func:`humanise` (``services.legal.pct`` -> ``Services legal pct``).
+    """
+    from survivors_perspectives.published.significance_tests import TESTS_BY_ID
+
+    test = TESTS_BY_ID.get(name)
+    return test.label if test is not None else humanise(name)
+
+
 @dataclass
 class AuditorTable:
     """A frame ready to show, with its columns, caption and note (see :func:`table`)."""
@@ -188,6 +206,10 @@ class AuditorTable:
                 klass = ' class="sp-num"' if numeric else ""
                 if position == 0:
                     title = ""
+                    if column.kind != "id" and _is_code(text):
+                        # A row named by an id: words in the cell, the id on hover.
+                        title = f' title="{content}"'
+                        content = html.escape(row_words(text))
                     if self.hover is not None and not _missing(row.get(self.hover)):
                         title = f' title="{html.escape(str(row[self.hover]))}"'
                     cells.append(f'<th scope="row"{klass}{title}>{content}</th>')

@@ -104,7 +104,10 @@ def codebook(package_path: Path | str = paths.SURVEY_PACKAGE) -> pd.DataFrame:
     """Return one row per column of the survey's data package: type, allowed values, question.
 
     Read from ``datapackage.json`` rather than from the Python schema, so the chapter shows
-    what a reader outside Python gets.
+    what a reader outside Python gets. Each column's name is kept exactly, in a column of its
+    own ("Column"), not as a row header: it is the id a reader types, so a table's rewording
+    of code names into words (:func:`survivors_perspectives.pages.tables.readable`) must not
+    touch it.
     """
     package = json.loads(Path(package_path).read_text(encoding="utf-8"))
     resource = package["resources"][0]
@@ -129,7 +132,7 @@ def codebook(package_path: Path | str = paths.SURVEY_PACKAGE) -> pd.DataFrame:
                 "Assumed option": "yes" if field.get("assumed") else "",
             }
         )
-    return pd.DataFrame(rows).set_index("Column")
+    return pd.DataFrame(rows)
 
 
 def data_package_facts(package_path: Path | str = paths.SURVEY_PACKAGE) -> dict[str, object]:

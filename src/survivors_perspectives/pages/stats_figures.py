@@ -13,18 +13,39 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import MaxNLocator
 
 from survivors_perspectives.pages import plots
+from survivors_perspectives.pages.auditor_tables import humanise
 from survivors_perspectives.published.printed_values import STATISTIC_TOLERANCE, significant
+from survivors_perspectives.published.significance_tests import TESTS_BY_ID
 
-#: Characters per line of a test's label (ids break after their dots).
-_LABEL_CHARACTERS = 22
+#: Characters per line of a test's label.
+_LABEL_CHARACTERS = 26
 
 
 def _short(test_id: str) -> str:
-    """Return a short label: ``profile.gender.by_country.chi2`` -> ``profile.gender by country``."""
-    parts = test_id.split(".")
-    return ".".join(p for p in parts[:-1] if not p.startswith("by_")) + (
-        f" by {parts[-2][3:].replace('_', ' ')}" if parts[-2].startswith("by_") else ""
-    )
+    """Return a test's axis label: ``profile.gender.by_country.chi2`` -> words.
+
+    The words come from the test's design (:attr:`PublishedTest.label`), the one home of a
+    test's name; an id not among the published tests is made readable by
+    :func:`survivors_perspectives.pages.auditor_tables.humanise`. The id stays in the
+    chapter's tables beside the figure (on hover over each test's name).
+    """
+    test = TESTS_BY_ID.get(test_id)
+    return test.label if test is not None else humanise(test_id)
+
+
+def _in_sentence(test_id: str) -> str:
+    """Return a test's label as it reads inside a sentence (alt text): no capital."""
+    label = _short(test_id)
+    return label[:1].lower() + label[1:]
+
+
+def _lines(labels: list[str]) -> int:
+    """Return the text lines a column of tick labels needs.
+
+    Rows sit evenly spaced, so every row gets the height of the tallest label (else a
+    four-line label runs into its neighbour).
+    """
+    return max((label.count("\n") + 1 for label in labels), default=1) * len(labels)
 
 
 def effect_sizes(recomputed: pd.DataFrame) -> plots.Figure:
@@ -33,12 +54,12 @@ def effect_sizes(recomputed: pd.DataFrame) -> plots.Figure:
     data = recomputed.reset_index(drop=True)
     groups = list(data.groupby("effect_measure", sort=True))
     labels = [plots.wrap(_short(i), _LABEL_CHARACTERS) for i in data["id"]]
-    lines = sum(label.count("\n") + 1 for label in labels)
+    lines = _lines(labels)
     fig = MplFigure(
         figsize=(plots.MAX_WIDTH, 0.19 * lines + 0.12 * len(data) + 1.0 * len(groups)),
         layout="constrained",
     )
-    line_counts = [sum(labels[i].count("\n") + 1 for i in sub.index) for _, sub in groups]
+    line_counts = [_lines([labels[i] for i in sub.index]) for _, sub in groups]
     axes = fig.subplots(len(groups), 1, height_ratios=line_counts, squeeze=False)[:, 0]
     for ax, (measure, sub) in zip(axes, groups, strict=True):
         y = np.arange(len(sub))
@@ -61,7 +82,7 @@ def effect_sizes(recomputed: pd.DataFrame) -> plots.Figure:
         alt=(
             f"Dot-and-interval plot of {len(data)} effect sizes. The largest is "
             f"{largest['effect_measure']} = {largest['effect_size']:.2f} for "
-            f"{_short(largest['id'])}; "
+            f"{_in_sentence(largest['id'])}; "
             f"{int((data['effect_size'] < 0.1).sum())} of the {len(data)} are below 0.1."
         ),
     )
@@ -74,7 +95,7 @@ def robustness_spread(replicates: pd.DataFrame, summary: pd.DataFrame) -> plots.
     data = replicates.assign(ratio=replicates["statistic"] / replicates["id"].map(published))
     order = list(summary.sort_values("share_same_conclusion")["id"])
     labels = [plots.wrap(_short(i), _LABEL_CHARACTERS) for i in order]
-    lines = sum(label.count("\n") + 1 for label in labels)
+    lines = _lines(labels)
     fig, ax = plots.new_figure(plots.MAX_WIDTH, 0.19 * lines + 0.12 * len(order) + 1.6)
     parts = [data.loc[data["id"] == i, "ratio"].to_numpy() for i in order]
     ax.boxplot(
@@ -118,7 +139,7 @@ def robustness_conclusions(summary: pd.DataFrame) -> plots.Figure:
     plots.set_theme()
     data = summary.sort_values("share_same_conclusion")
     labels = [plots.wrap(_short(i), _LABEL_CHARACTERS) for i in data["id"]]
-    lines = sum(label.count("\n") + 1 for label in labels)
+    lines = _lines(labels)
     fig, ax = plots.new_figure(plots.MAX_WIDTH, 0.19 * lines + 0.12 * len(data) + 1.4)
     y = np.arange(len(data))
     ax.barh(
@@ -140,7 +161,7 @@ def robustness_conclusions(summary: pd.DataFrame) -> plots.Figure:
         "test reaches the report's conclusion (significant or not at 5%).",
         alt=(
             f"Horizontal bars for {len(data)} tests. The lowest share is "
-            f"{lowest['share_same_conclusion']:.0%} for {_short(lowest['id'])}; "
+            f"{lowest['share_same_conclusion']:.0%} for {_in_sentence(lowest['id'])}; "
             f"{int((data['share_same_conclusion'] >= 0.95).sum())} tests reach it in at least 95% "
             "of replicates."
         ),

@@ -481,14 +481,95 @@ def frame_table(output: object, *, caption: str, note: str = "") -> Table:
     return value_table(shown, caption=caption, note=note)
 
 
+#: A column or index name in the code's terms (``ci_low``, ``one_on_one``).
+CODE_NAME = re.compile(r"^[a-z]+(?:_[a-z0-9]+)+$")
+#: An id: lower-case words joined by dots (``profile.gender.by_country.chi2``,
+#: ``survivors_perspectives.stats.crosstab``, ``sample.completed.count.bosnia-and-herzegovina``).
+DOTTED_ID = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_-]+)+$")
+#: The header shown over an id the table keeps for an auditor.
+ID_HEADER = "Id"
+#: Code names whose words alone would not say what the column holds.
+HEADER_WORDS = {
+    "id": ID_HEADER,
+    "ci_low": "95% interval from",
+    "ci_high": "95% interval to",
+    "p_reported": "p as printed",
+    "p_adjusted": "p, Holm-adjusted",
+}
+
+
+#: Headers that are symbols, kept in lower case (``n``, ``p as printed``).
+SYMBOLS = frozenset({"n", "df", "p", "sd", "sha256"})
+
+
+def header_words(name: object) -> object:
+    """Return a header or row label in words: ``ci_low`` -> ``95% interval from``.
+
+    ``one_on_one`` becomes ``One on one`` and ``remote`` ``Remote`` (a label opens with a
+    capital, as the book's own labels do), unless it opens with a symbol (:data:`SYMBOLS`).
+    Names in the code's terms (:data:`CODE_NAME`) become words, names listed in
+    :data:`HEADER_WORDS` their listed words; a number, a country or an id stays as it is.
+    """
+    if not isinstance(name, str):
+        return name
+    if name in HEADER_WORDS:
+        return HEADER_WORDS[name]
+    if CODE_NAME.match(name):
+        from survivors_perspectives.pages.auditor_tables import humanise
+
+        return humanise(name)
+    if name[:1].islower() and name.split(" ")[0] not in SYMBOLS and not DOTTED_ID.match(name):
+        return name[:1].upper() + name[1:]
+    return name
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with headers and row labels in words, its values untouched.
+
+    An index level holding ids (:data:`DOTTED_ID`, e.g. the reference table's ids) becomes a
+    column headed :data:`ID_HEADER`, first, so an auditor can still find each row; code names
+    in column headers, index names and row labels become words (:func:`header_words`).
+    """
+    out = frame.copy()
+    levels = [
+        level
+        for level in range(out.index.nlevels)
+        if len(out)
+        and all(
+            isinstance(v, str) and DOTTED_ID.match(v) for v in out.index.get_level_values(level)
+        )
+    ]
+    if levels:
+        names = [out.index.names[level] for level in levels]
+        ids = [out.index.get_level_values(level) for level in levels]
+        out = (
+            out.reset_index(level=levels, drop=True)
+            if out.index.nlevels > len(levels)
+            else (out.reset_index(drop=True))
+        )
+        for position, (name, values) in enumerate(zip(names, ids, strict=True)):
+            header = ID_HEADER if len(levels) == 1 else f"{ID_HEADER} ({header_words(name)})"
+            out.insert(position, header, list(values))
+    out = out.rename(columns=header_words)
+    if not isinstance(out.index, pd.RangeIndex):
+        # Renaming a RangeIndex makes it a plain one, and a plain index of 0..n-1 would be
+        # shown as row headers a reader cannot use.
+        out = out.rename(index=header_words)
+    out.columns.names = [header_words(n) for n in out.columns.names]
+    out.index.names = [header_words(n) for n in out.index.names]
+    return out
+
+
 def value_table(
     frame: pd.DataFrame, *, caption: str, note: str = "", index_name: str = ""
 ) -> Table:
     """Return a :class:`Table` of values that are not counts of people (e.g. percentages).
 
     Callers must only pass values computed from groups large enough to show, or already
-    withheld; this function does no suppression of its own.
+    withheld; this function does no suppression of its own. Headers and row labels are put
+    in words (:func:`readable`); ids stay in a column headed "Id".
     """
+    frame = readable(frame)
     # A default 0..n-1 index means nothing to a reader: hide it.
     show_index = not isinstance(frame.index, pd.RangeIndex)
     return Table(

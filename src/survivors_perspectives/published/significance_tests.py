@@ -29,6 +29,7 @@ Reading of the footnotes (our interpretation, where the report is terse):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -77,6 +78,17 @@ class PublishedTest:
     df: tuple[int, ...] = ()
     crosses: tuple[str, str] = ("", "")
     description: str = ""
+
+    @property
+    def label(self) -> str:
+        """Return what the test compares, for an axis: ``"Respondent gender by country"``.
+
+        The description without its footnote, capitalised.
+
+        The one place a test's id becomes words; tables give the whole description.
+        """
+        words = re.sub(r"\s*\([^)]*\)\s*$", "", self.description).strip() or self.id
+        return words[:1].upper() + words[1:]
 
     @property
     def variables(self) -> tuple[str, str]:
