@@ -185,9 +185,7 @@ def _narrow_alone(values: pd.DataFrame, shown: pd.DataFrame) -> list[Hashable]:
     return [
         cell[0]
         for cell, (lo, hi) in found.items()
-        if cell[0] != _TOTAL
-        and _protects(values, shown, cell)
-        and hi - lo < PROTECTION_WIDTH
+        if cell[0] != _TOTAL and _protects(values, shown, cell) and hi - lo < PROTECTION_WIDTH
     ]
 
 
