@@ -212,8 +212,9 @@ _SCENARIOS = {
 }
 
 
-def _build_columns() -> tuple[Column, ...]:
-    cols: list[Column] = [
+def _profile_columns() -> list[Column]:
+    """Return who answered: the id, the country and the profile questions."""
+    return [
         Column(
             "respondent_id",
             "id",
@@ -246,11 +247,21 @@ def _build_columns() -> tuple[Column, ...]:
             ("Urban", "Rural", "Urban and rural"),
         ),
     ]
+
+
+def _service_columns() -> list[Column]:
+    """Return what the respondent's organisation offers (one yes/no per service)."""
+    cols: list[Column] = []
     for key, (label, assumed) in _SERVICES.items():
         cols.append(
             _flag(f"service_{key}", f"Does your organisation offer {label}?", "everyone", assumed)
         )
-    cols += [
+    return cols
+
+
+def _caseload_columns() -> list[Column]:
+    """Return the caseload sliders and whether the respondent supported boys and girls."""
+    return [
         _slider(
             "caseload_exploitation_pct",
             "Share (0-100) of the children you supported who had experienced any sexual "
@@ -277,6 +288,11 @@ def _build_columns() -> tuple[Column, ...]:
             "supported_girls",
         ),
     ]
+
+
+def _child_columns() -> list[Column]:
+    """Return the questions on children in online cases, asked for boys and for girls."""
+    cols: list[Column] = []
     for sex, cond in (("boys", "boys_online"), ("girls", "girls_online")):
         for band, text in (("under_11", "under 11"), ("11_15", "11 to 15"), ("16_17", "16 or 17")):
             cols.append(
@@ -341,6 +357,12 @@ def _build_columns() -> tuple[Column, ...]:
                     cond,
                 )
             )
+    return cols
+
+
+def _barrier_and_belief_columns() -> list[Column]:
+    """Return what keeps children from telling, and the beliefs that raise their risk."""
+    cols: list[Column] = []
     for key, (label, assumed) in _BARRIERS.items():
         cols.append(
             _flag(
@@ -359,6 +381,12 @@ def _build_columns() -> tuple[Column, ...]:
                 assumed,
             )
         )
+    return cols
+
+
+def _government_and_scenario_columns() -> list[Column]:
+    """Return the ratings of government action, the scenarios and public awareness."""
+    cols: list[Column] = []
     for key, (label, assumed) in _GOVERNMENT.items():
         cols.append(
             _cat(
@@ -380,7 +408,19 @@ def _build_columns() -> tuple[Column, ...]:
             ordered=True,
         )
     )
-    return tuple(cols)
+    return cols
+
+
+def _build_columns() -> tuple[Column, ...]:
+    """Return every column in file order, one topic function after another."""
+    return tuple(
+        _profile_columns()
+        + _service_columns()
+        + _caseload_columns()
+        + _child_columns()
+        + _barrier_and_belief_columns()
+        + _government_and_scenario_columns()
+    )
 
 
 COLUMNS: tuple[Column, ...] = _build_columns()
