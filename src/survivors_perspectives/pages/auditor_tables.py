@@ -137,12 +137,17 @@ def format_value(value: object, column: Column) -> str:
     return str(value)
 
 
-def humanise(name: str) -> str:
+def humanise(name: str, *, keep_dots: bool = False) -> str:
     """Return a snake_case code name as words: ``same_conclusion`` -> ``Same conclusion``.
 
-    The fallback for a column nobody labelled; an explicit :class:`Column` label is better.
+    The one rule for words made from code names (the course's labels call it too). The
+    fallback for a column nobody labelled; an explicit :class:`Column` label is better.
+    ``keep_dots`` for values that may hold numbers or abbreviations (``0.45``, ``e.g.``).
     """
-    words = str(name).replace("_", " ").replace(".", " ").strip()
+    words = str(name).replace("_", " ")
+    if not keep_dots:
+        words = words.replace(".", " ")
+    words = words.strip()
     return words[:1].upper() + words[1:]
 
 

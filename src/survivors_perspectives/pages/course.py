@@ -30,6 +30,7 @@ from survivors_perspectives.disclosure.policy import (
     share_allowed,
 )
 from survivors_perspectives.disclosure.suppression import suppress_counts
+from survivors_perspectives.pages import auditor_tables
 
 #: Confidence level of every interval in the course.
 CONFIDENCE = 0.95
@@ -849,8 +850,7 @@ def human_label(name: str) -> str:
     A table cell or header opens with a capital and has no underscores; the id itself, where
     a reader needs it, goes in a column named for it (``"Id"``).
     """
-    text = str(name).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+    return auditor_tables.humanise(name, keep_dots=True)
 
 
 def assumptions_table(spec) -> pd.DataFrame:
