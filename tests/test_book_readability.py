@@ -51,8 +51,21 @@ ABOUT_ABUSE = [
     "chapters/overview.html",
     "chapters/conversations.html",
     "chapters/recommendations.html",
+    "chapters/cross_country.html",
+    "chapters/replication.html",
+    "chapters/audit.html",
+    "chapters/auditors.html",
+    "chapters/data.html",
+    "chapters/reproducibility.html",
+    "chapters/twin_release.html",
     "course/ethics_and_conversations.html",
+    "course/reading_the_survey.html",
+    "course/tests_and_effect_sizes.html",
+    "course/disclosure_control.html",
+    "course/synthetic_data.html",
 ]
+#: Words that make a page one about abuse or survivors.
+_ABOUT_ABUSE_WORDS = re.compile(r"(?i)\b(abuse|exploit\w*|survivors?)\b")
 
 
 def _soup(relative: str) -> BeautifulSoup:
@@ -267,6 +280,22 @@ def test_one_content_note_in_one_style(page):
     assert notes[0].select_one(".admonition-title").get_text() == "Content note"
     assert "note" in notes[0]["class"]
     assert "childhelplineinternational.org" in str(notes[0])
+
+
+@built
+def test_every_page_that_speaks_of_abuse_or_survivors_opens_with_the_content_note():
+    """Lesson 2 and the auditors' chapters spoke of sexually exploited children without one."""
+    missing = []
+    for page in sorted(HTML.rglob("*.html")):
+        relative = page.relative_to(HTML).as_posix()
+        if relative.startswith(("_", "reports/")) or relative in ("search.html", "genindex.html"):
+            continue
+        article = _soup(relative).select_one("article")
+        if article is None or not _ABOUT_ABUSE_WORDS.search(article.get_text(" ")):
+            continue
+        if len(article.select("div.admonition.content-note")) != 1:
+            missing.append(relative)
+    assert missing == []
 
 
 @built
