@@ -205,12 +205,21 @@ def _output_with(soup: BeautifulSoup, text: str):
 
 
 def _frame(table) -> pd.DataFrame:
-    """Read a pandas-rendered HTML table (one header row of column names, one index level)."""
+    """Read a pandas-rendered HTML table (one header row of column names, one index level).
+
+    The label of a row is its row header, or, in a table of ids, its "Id" cell.
+    """
     header = [th.get_text(strip=True) for th in table.find("thead").find("tr").find_all("th")]
     rows = {}
     for tr in table.find("tbody").find_all("tr"):
-        label = tr.find("th").get_text(strip=True)
-        rows[label] = [td.get_text(strip=True) for td in tr.find_all("td")]
+        cells = [td.get_text(strip=True) for td in tr.find_all("td")]
+        heading = tr.find("th")
+        if heading is None:
+            assert header[0] == "Id", header
+            label, cells = cells[0], cells[1:]
+        else:
+            label = heading.get_text(strip=True)
+        rows[label] = cells
     return pd.DataFrame.from_dict(rows, orient="index", columns=header[1:])
 
 
@@ -272,14 +281,14 @@ def test_auditor_traces_a_test_statistic(ref_id, kind, columns, reference_csv):
         ]
         expected = sps.f_oneway(*groups).statistic
         df = f"{len(groups) - 1},{len(answered) - len(groups)}"
-    assert float(shown["recomputed statistic"]) == pytest.approx(round(expected, 3), abs=1e-9)
-    assert shown["recomputed df"] == df
+    assert float(shown["Recomputed statistic"]) == pytest.approx(round(expected, 3), abs=1e-9)
+    assert shown["Recomputed df"] == df
     # The published side: the reference row, and its place in the report.
     row = reference_csv.loc[ref_id]
     assert row["test"] == kind
-    assert float(shown["published statistic"]) == pytest.approx(float(row["statistic"]))
-    assert shown["published p"] == row["p_reported"]
-    assert shown["source"] == row["source"]
+    assert float(shown["Published statistic"]) == pytest.approx(float(row["statistic"]))
+    assert shown["Published p"] == row["p_reported"]
+    assert shown["Source"] == row["source"]
     assert re.search(r"fn \d+|Figure \d+|Findings", row["source"])
 
 
@@ -293,8 +302,8 @@ def test_auditor_traces_the_share_of_women(reference_csv):
     gender = _survey_from(data)["gender"]
     women, n = int((gender == "Female").sum()), int((gender != "").sum())
     assert int(shown["n"]) == women
-    assert int(shown["base"]) == n
-    assert float(shown["percent"]) == pytest.approx(round(100 * women / n, 1))
+    assert int(shown["Base"]) == n
+    assert float(shown["Percent"]) == pytest.approx(round(100 * women / n, 1))
     row = reference_csv.loc["profile.gender.female.pct"]
     assert round(100 * women / n) == float(row["value"])  # published as a whole percent
     assert int(float(row["n"])) == women

@@ -525,6 +525,25 @@ CHROMIUM_VARIABLE = "SURVIVORS_PERSPECTIVES_CHROMIUM"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PDF_TIMEOUT_S = 180
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}([^)]*)\)")
+#: The tagged PDF's structure ids, numbered from the browser's DOM node counter.
+_PDF_NODE_ID = re.compile(rb"\(node(\d+)\)")
+
+
+def renumber_node_ids(pdf: bytes) -> bytes:
+    """Return ``pdf`` with its structure ids numbered 1, 2, ... in their own order.
+
+    Chromium names each tagged element after its DOM node counter, which can differ by one
+    between two prints of the same HTML (an SVG decoded a moment earlier). Ranks keep the
+    ids' order, so the sorted /IDTree stays valid, and their width, so every byte offset
+    (the xref table) stays true.
+    """
+    rank = {
+        value: index + 1
+        for index, value in enumerate(sorted({int(found) for found in _PDF_NODE_ID.findall(pdf)}))
+    }
+    return _PDF_NODE_ID.sub(
+        lambda m: b"(node" + str(rank[int(m[1])]).zfill(len(m[1])).encode() + b")", pdf
+    )
 
 
 def pdf_engine(environ: Mapping[str, str] | None = None) -> str | None:
@@ -549,7 +568,8 @@ def export_country_pdf(report_html: Path | str, output_pdf: Path | str, *, build
     """Print a finished HTML report to PDF with headless Chromium.
 
     The browser's two timestamps (``/CreationDate``, ``/ModDate``) are set to the build
-    date, the only bytes that differ between two prints, so the PDF is reproducible too.
+    date and its structure ids renumbered (:func:`renumber_node_ids`), the only bytes that
+    differ between two prints, so the PDF is reproducible too.
     """
     engine = pdf_engine()
     if engine is None:
@@ -579,7 +599,8 @@ def export_country_pdf(report_html: Path | str, output_pdf: Path | str, *, build
             raise ReportError(f"{Path(engine).name} failed: {lines[-1]}")
         stamp = _check_date(build_date).replace("-", "").encode() + b"000000"
         pdf = _PDF_DATE.sub(
-            lambda m: b"/" + m[1] + b" (D:" + stamp + m[2] + b")", printed.read_bytes()
+            lambda m: b"/" + m[1] + b" (D:" + stamp + m[2] + b")",
+            renumber_node_ids(printed.read_bytes()),
         )
     write_atomically(output_pdf, pdf)
     return output_pdf

@@ -151,7 +151,7 @@ def narrow_cells(values: pd.DataFrame, grid: pd.DataFrame, skip: Iterable[Cell] 
     """
     skip = set(skip)
     found = _intervals(values, grid)
-    return [
+    narrow = [
         (k, g)
         for k in values.index
         for g in values.columns
@@ -159,6 +159,9 @@ def narrow_cells(values: pd.DataFrame, grid: pd.DataFrame, skip: Iterable[Cell] 
         and (k, g) not in skip
         and found[(k, g)][1] - found[(k, g)][0] < PROTECTION_WIDTH
     ]
+    # Small cells first: their partners often widen a large cell that is all but a few of its
+    # group too (its rest is those small cells), at no further cost.
+    return sorted(narrow, key=lambda cell: str(grid.loc[cell]) != SUPPRESSED)
 
 
 def _protects(values: pd.DataFrame, grid: pd.DataFrame, cell: Cell) -> bool:
