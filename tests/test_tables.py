@@ -4,6 +4,7 @@ import re
 
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 
 from survivors_perspectives.pages import tables
 
@@ -200,3 +201,32 @@ def test_frame_table_formats_numbers_and_keeps_text():
     assert table.caption == "c" and table.show_index
     with pytest.raises(TypeError, match=r"frame_table 'c': expected a pandas frame.*found list"):
         tables.frame_table([1, 2], caption="c")
+
+
+def test_words_read_from_the_left_and_numbers_line_up_on_the_right():
+    """Every cell was right-aligned: the data dictionary's questions and the report's theme
+    names ran ragged on the left."""
+    data = pd.DataFrame(
+        {
+            "Theme": ["Needed medical support", "School staff not supportive"],
+            "Participants": ["<5 of 6", "6 of 6"],
+            "Share": ["12%", "x"],
+            "Count": [3.0, float("nan")],
+        },
+        index=["a", "b"],
+    )
+    assert tables.numeric_columns(data) == ["Participants", "Share", "Count"]
+    page = BeautifulSoup(tables.Table(data=data, caption="Themes").to_html(), "html.parser")
+    by_column = {
+        column: ["sp-num" in td["class"] for td in page.select(f"td.col{position}")]
+        for position, column in enumerate(data.columns)
+    }
+    assert by_column == {
+        "Theme": [False, False],
+        "Participants": [True, True],
+        "Share": [True, True],
+        "Count": [True, True],
+    }
+    style = page.find("style").get_text()
+    assert "td {\n  text-align: left;" in style
+    assert "td.sp-num {\n  text-align: right;" in style

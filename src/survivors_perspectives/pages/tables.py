@@ -106,12 +106,16 @@ class Table:
         return self.caption if self.number is None else f"Table {self.number}: {self.caption}"
 
     def _classes(self) -> pd.DataFrame:
+        """Return each cell's classes: ``sp-num`` in a column of numbers, then why it is marked."""
         classes = pd.DataFrame("", index=self.data.index, columns=self.data.columns)
+        for column in numeric_columns(self.data):
+            classes[column] = "sp-num"
         for mask, name in ((self.hidden, "suppressed"), (self.published, "published")):
             if mask is None:
                 continue
             aligned = mask.reindex(index=self.data.index, columns=self.data.columns)
-            classes = classes.mask(aligned.fillna(False).astype(bool), name)
+            marked = aligned.fillna(False).astype(bool)
+            classes = classes.mask(marked, (classes + " " + name).map(str.strip))
         return classes
 
     def to_html(self) -> str:
@@ -120,8 +124,7 @@ class Table:
         data.index.name = self.index_name or data.index.name
         names = [None if n is None else str(n) for n in data.index.names]
         styler = data.style.set_caption(html.escape(self.label))
-        if self.hidden is not None or self.published is not None:
-            styler = styler.set_td_classes(self._classes())
+        styler = styler.set_td_classes(self._classes())
         if not self.show_index:
             styler = styler.hide(axis="index")
             names = []
@@ -131,7 +134,12 @@ class Table:
             [
                 {"selector": "caption", "props": "caption-side: top; font-weight: bold;"},
                 {"selector": "th", "props": "text-align: left; padding: 2px 8px;"},
-                {"selector": "td", "props": "text-align: right; padding: 2px 8px;"},
+                # Words read from the left, numbers line up on the right.
+                {"selector": "td", "props": "text-align: left; padding: 2px 8px;"},
+                {
+                    "selector": "td.sp-num",
+                    "props": "text-align: right; font-variant-numeric: tabular-nums;",
+                },
                 {"selector": "td.suppressed", "props": "color: #555555; font-style: italic;"},
             ]
         )
@@ -151,6 +159,30 @@ class Table:
 
     def __repr__(self) -> str:
         return f"<{self.label}>"
+
+
+#: A cell a number column may hold: a count, share or statistic as printed, or a marker.
+_NUMBER_CELL = re.compile(
+    r"^\s*(?:[<>≤≥~]?\s*[-−+]?\d[\d,]*(?:\.\d+)?\s*%?(?:\s*of\s*\d+)?|<5|x|–|—|-)?\s*$"
+)
+
+
+def _is_missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array is not missing
+        return False
+
+
+def numeric_columns(data: pd.DataFrame) -> list[Hashable]:
+    """Return the columns whose every cell is a number as printed (or a marker, or empty)."""
+    return [
+        column
+        for column in data.columns
+        if data[column]
+        .map(lambda value: _is_missing(value) or bool(_NUMBER_CELL.match(str(value))))
+        .all()
+    ]
 
 
 _CORNER = re.compile(r'<th class="blank(?: level\d+)?" >&nbsp;</th>')
